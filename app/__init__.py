@@ -1,0 +1,1 @@
+"""The officer and citizen app (Flet): the only code that touches a Flet page."""

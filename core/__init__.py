@@ -1,0 +1,1 @@
+"""The SoHoa domain: pure Python rules, no I/O beyond reading the shipped assets."""

@@ -1,0 +1,1 @@
+"""The city server: sync API, tus uploads, routing, workflow, figures, citizen portal."""

@@ -1,0 +1,1 @@
+"""The device vault: encrypted SQLite and blob storage."""

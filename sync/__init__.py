@@ -1,0 +1,1 @@
+"""The device sync engine: outbox, resumable uploads, change feed, offline bundles."""
