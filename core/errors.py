@@ -5,9 +5,19 @@ Every error a user can meet carries a Vietnamese message first and an English on
     SohoaError
     ├── SettingsError            core.settings: flet.toml is missing a key or holds a bad value
     ├── CatalogueError           core.catalogue: bad catalogue data (file, procedure, field)
+    ├── UnknownProcedure         core.catalogue: no procedure with that code in this version
+    ├── FeeError                 core.catalogue: a fee asked for an impossible page/copy count
+    ├── RoutingError             core.catalogue: no competent unit from the applicant's data
+    ├── UnknownUnit              core.units: no administrative unit with that code
+    ├── CalendarError            core.calendar: a bad row in a yearly schedule table
+    ├── DossierCodeError         core.codes: a malformed dossier code or issuer state
+    │   └── CodeSpaceExhausted   core.codes: a device used up its daily sequence slot
     ├── IdentityError            core.identity: a CCCD number or chip-card QR payload is wrong
-    ├── IllegalTransition        core.dossier: the lifecycle forbids this event now
-    ├── WireFormatError          core.events: an event on the wire is malformed
+    ├── BadId                    core.ids: not a UUIDv7
+    ├── ClockError               core.clock: a malformed hybrid logical clock reading
+    ├── IllegalTransition        core.lifecycle: the lifecycle forbids this event now
+    ├── WireFormatError          core.wire: an event on the wire is malformed
+    ├── SignatureFormatError     core.signing: malformed signature headers
     ├── ScanError                scan.errors (and subclasses there)
     ├── VaultError               storage.errors (and subclasses there)
     ├── SyncError                sync.errors (and subclasses there)
