@@ -1,0 +1,142 @@
+"""The vault database: connection settings, migrations and disk-error translation.
+
+Plaintext columns hold only what search and lists need and what the residual-leakage note
+accepts (ids, codes, status, dates, states, counters); everything personal is in ``*_box``
+columns (AES-256-GCM) or files under ``blobs/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from storage.errors import ForeignVault, StorageFull
+
+__all__ = ["DB_NAME", "MIGRATIONS", "flush_deleted", "guard_disk", "open_database"]
+
+DB_NAME = "vault.db"
+MIGRATIONS = Migrations("sohoa-vault")
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Create every table of the first vault format."""
+    db.executescript(
+        """
+        CREATE TABLE vault (
+            id INTEGER PRIMARY KEY CHECK (id = 1), vault_id TEXT NOT NULL,
+            unit_code TEXT NOT NULL, created_ms INTEGER NOT NULL, device_check BLOB NOT NULL,
+            generation INTEGER NOT NULL, wrapped_root BLOB,
+            recovery_public BLOB, recovery_sealed BLOB);
+        CREATE TABLE slots (
+            officer_id TEXT PRIMARY KEY, name_box BLOB NOT NULL, salt BLOB NOT NULL,
+            cost INTEGER NOT NULL, public_key BLOB NOT NULL, wrapped_private BLOB NOT NULL,
+            sealed_vault_key BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+            not_before_ms INTEGER NOT NULL DEFAULT 0, wiped INTEGER NOT NULL DEFAULT 0,
+            created_ms INTEGER NOT NULL);
+        CREATE TABLE dossiers (
+            id TEXT PRIMARY KEY, wrapped_key BLOB NOT NULL, code TEXT, status TEXT NOT NULL,
+            received_at TEXT, due_at TEXT, summary_box BLOB NOT NULL);
+        CREATE INDEX dossiers_list ON dossiers (received_at, id, status, due_at);
+        CREATE INDEX dossiers_code ON dossiers (code);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, dossier_id TEXT NOT NULL,
+            body_box BLOB NOT NULL);
+        CREATE INDEX events_dossier ON events (dossier_id, seq);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
+            dossier_id TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0, reason_box BLOB);
+        CREATE INDEX outbox_state ON outbox (state, seq);
+        CREATE INDEX outbox_dossier ON outbox (dossier_id, state);
+        CREATE TABLE blobs (
+            ref TEXT PRIMARY KEY, file TEXT NOT NULL UNIQUE, wrapped_key BLOB NOT NULL,
+            hash_box BLOB NOT NULL, size INTEGER NOT NULL, state TEXT NOT NULL);
+        CREATE INDEX blobs_state ON blobs (state);
+        CREATE TABLE search (
+            kind TEXT NOT NULL, token INTEGER NOT NULL, received_at TEXT NOT NULL,
+            dossier_id TEXT NOT NULL,
+            PRIMARY KEY (kind, token, received_at, dossier_id)) WITHOUT ROWID;
+        CREATE INDEX search_dossier ON search (dossier_id);
+        CREATE TABLE kv (ref TEXT PRIMARY KEY, value_box BLOB NOT NULL);
+        CREATE TABLE catalogue (
+            version TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL);
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, officer_id TEXT NOT NULL,
+            action TEXT NOT NULL, dossier_id TEXT, detail_box BLOB, mac BLOB NOT NULL);
+        """
+    )
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in _FULL_ERRNOS
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "disk is full" in text or "disk I/O error" in text
+    return False
+
+
+@contextlib.contextmanager
+def guard_disk() -> Iterator[None]:
+    """Turn a full disk (or an exceeded file-size limit) into `StorageFull`."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as exc:
+        if _is_disk_full(exc):
+            raise StorageFull() from exc
+        raise
+
+
+def flush_deleted(db: Database) -> None:
+    """Checkpoint and truncate the WAL, so deleted key material leaves the WAL file too.
+
+    ``secure_delete`` zeroes deleted rows in the new page images, but older images of those
+    pages stay in the WAL until it is checkpointed and reset.
+    """
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def open_database(path: Path, *, create: bool = False) -> Database:
+    """Open (and migrate) the vault database with the settings crash safety depends on.
+
+    WAL with ``synchronous=FULL`` keeps every committed transaction through a power cut;
+    ``secure_delete`` overwrites deleted rows (old key slots, rotated keys); temporary tables
+    and sort files stay in memory so nothing spills to a temp file. The connection may be used
+    from any thread, one call at a time.
+
+    :param create: make the tables in a new file; otherwise a database without them is refused
+      untouched.
+    :raises ForeignVault: when the file is not a SoHoa vault database.
+    :raises StorageFull: when the disk is full while migrating.
+    """
+    db = Database(sqlite3.connect(path, check_same_thread=False))
+    try:
+        with guard_disk():
+            if not create and "vault" not in db.table_names():
+                raise sqlite3.DatabaseError("no vault table")
+            db.execute("PRAGMA secure_delete = ON")
+            db.execute("PRAGMA temp_store = MEMORY")
+            db.execute("PRAGMA busy_timeout = 5000")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = FULL")
+            MIGRATIONS.apply(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if isinstance(exc, sqlite3.OperationalError) and _is_disk_full(exc):
+            raise StorageFull() from exc
+        raise ForeignVault(
+            f"Tệp {path} không phải kho dữ liệu SoHoa ({exc})",
+            f"File {path} is not a SoHoa vault ({exc})",
+        ) from exc
+    except StorageFull:
+        db.close()
+        raise
+    return db
