@@ -14,7 +14,7 @@ from core.errors import SohoaError
 
 __all__ = ["build_parser", "main"]
 
-COMMAND_MODULES = ("app.cli",)
+COMMAND_MODULES = ("app.cli", "scan.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
