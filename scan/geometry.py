@@ -33,6 +33,9 @@ def order_corners(points: Sequence[Point]) -> Quad:
     return (a, b, c, d)
 
 
+MIN_CORNER_SINE = 0.25  # corners between about 15° and 165°
+
+
 def _cross(o: Point, a: Point, b: Point) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
@@ -55,6 +58,12 @@ def check_quad(points: Sequence[Sequence[float]], size: tuple[int, int]) -> Quad
     turns = [_cross(quad[i], quad[(i + 1) % 4], quad[(i + 2) % 4]) for i in range(4)]
     if not (all(t > 0 for t in turns) or all(t < 0 for t in turns)):
         raise BadCorners("bốn điểm không tạo thành tứ giác lồi", "the points are not a convex quad")
+    # |turn| / (both edge lengths) is the sine of the corner angle; a near-flat corner makes the
+    # perspective solve ill-conditioned, and no photographed page has one.
+    for i, turn in enumerate(turns):
+        a, b, c = quad[i], quad[(i + 1) % 4], quad[(i + 2) % 4]
+        if abs(turn) < MIN_CORNER_SINE * math.dist(a, b) * math.dist(b, c):
+            raise BadCorners("có góc trang quá bẹt", "a page corner is too flat")
     area = abs(sum(_cross((0.0, 0.0), quad[i], quad[(i + 1) % 4]) for i in range(4))) / 2
     if area < 0.01 * width * height:
         raise BadCorners("vùng trang quá nhỏ", "the outlined page is too small")

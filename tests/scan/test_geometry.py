@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scan.errors import BadCorners
@@ -78,6 +78,7 @@ def test_check_quad_accepts_and_orders_a_page():
         max_size=6,
     )
 )
+@example(points=[(0.0, 0.0), (0.0, 770.0), (1.0, 0.0), (26.0, 5.960464477539063e-08)])
 @settings(max_examples=200, deadline=None)
 def test_check_quad_either_accepts_a_convex_quad_or_raises_bad_corners(points):
     try:
