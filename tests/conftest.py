@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 PG_ENV = "SOHOA_TEST_PG_DSN"
+
+# CI explores the same examples on every run, so a landing is never decided by a lucky draw;
+# developers' runs stay random and keep finding new cases.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
