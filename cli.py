@@ -14,7 +14,7 @@ from core.errors import SohoaError
 
 __all__ = ["build_parser", "main"]
 
-COMMAND_MODULES = ("app.cli", "scan.cli")
+COMMAND_MODULES = ("app.cli", "server.cli", "scan.cli", "sync.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

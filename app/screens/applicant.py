@@ -1,0 +1,150 @@
+"""The applicant step of a new dossier: CCCD checked as typed, chip-card QR paste, return method."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import flet as ft
+
+from app.state.applicant import fill_from_chip_qr, set_field
+from app.state.intake import Step
+from app.widgets import TOUCH_HEIGHT, big_button, tagged
+
+__all__ = ["ApplicantPanel"]
+
+_KEYBOARDS = {
+    "cccd": ft.KeyboardType.NUMBER,
+    "phone": ft.KeyboardType.PHONE,
+    "birth_date": ft.KeyboardType.DATETIME,
+    "residence_unit": ft.KeyboardType.NUMBER,
+}
+
+
+class ApplicantPanel:
+    """Text fields bound to the intake state's applicant form; errors show under each field."""
+
+    def __init__(self, screen) -> None:
+        self.screen = screen
+        self.fields: dict[str, ft.TextField] = {}
+
+    @property
+    def form(self):
+        """The applicant form in the current intake state."""
+        return self.screen.state.applicant
+
+    def _store(self, form) -> None:
+        self.screen.set_state(replace(self.screen.state, applicant=form), redraw=False)
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        language = self.screen.tr.language
+        for name, field in self.fields.items():
+            error = self.form.errors.get(name)
+            field.error = error.message(language) if error else None
+            field.value = (
+                self.form.values.get(name, field.value)
+                if name != "return_address"
+                else (self.form.return_address)
+            )
+
+    def _text(self, name: str, *, multiline: bool = False) -> ft.Control:
+        field = ft.TextField(
+            label=self.screen.tr(f"applicant.{name}"),
+            keyboard_type=_KEYBOARDS.get(name, ft.KeyboardType.TEXT),
+            multiline=multiline,
+            text_size=18,
+            on_change=lambda e, n=name: self._changed(n, e.control.value),
+        )
+        self.fields[name] = field
+        return tagged(f"applicant-{name}", field)
+
+    def _changed(self, name: str, value: str) -> None:
+        self._store(set_field(self.form, name, value))
+        self.fields[name].update()
+        if name in ("birth_date", "gender") and "cccd" in self.fields:
+            self.fields["cccd"].update()
+
+    def _choice(self, name: str, options: tuple[str, ...], current: str) -> ft.Control:
+        tr = self.screen.tr
+        return ft.Row(
+            [
+                tagged(
+                    f"{name}-{option}",
+                    ft.Button(
+                        content=ft.Text(tr(f"{name}.{option}"), size=16),
+                        height=TOUCH_HEIGHT,
+                        bgcolor=ft.Colors.INDIGO_100 if option == current else None,
+                        on_click=lambda _, o=option: self._chose(name, o),
+                    ),
+                )
+                for option in options
+            ],
+            wrap=True,
+        )
+
+    def _chose(self, name: str, option: str) -> None:
+        self._store(set_field(self.form, name, option))
+        self.screen.render()
+        self.screen.shell.page.update()
+
+    async def _paste_qr(self, _: ft.Event) -> None:
+        payload = self.qr_field.value or ""
+        self._store(fill_from_chip_qr(self.form, payload))
+        self.screen.render()
+        self.screen.shell.page.update()
+
+    def controls(self) -> list[ft.Control]:
+        """The fields of the applicant step, filled with what was typed before."""
+        tr = self.screen.tr
+        form = self.form
+        self.fields = {}
+        self.qr_field = ft.TextField(label=tr("applicant.chip_qr"), text_size=16)
+        rows: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Container(tagged("applicant-chipqr", self.qr_field), expand=True),
+                    big_button(
+                        "applicant-chipqr-fill",
+                        tr("applicant.fill_from_qr"),
+                        self._paste_qr,
+                        icon=ft.Icons.QR_CODE,
+                        primary=False,
+                    ),
+                ]
+            ),
+            self._text("cccd"),
+            self._text("name"),
+            ft.Row(
+                [
+                    ft.Container(self._text("birth_date"), expand=True),
+                    ft.Container(self._text("phone"), expand=True),
+                ]
+            ),
+            ft.Text(tr("applicant.gender"), size=16),
+            self._choice("gender", ("male", "female"), form.values.get("gender", "")),
+            tagged(
+                "applicant-gender-error",
+                ft.Text(
+                    form.errors["gender"].message(tr.language) if "gender" in form.errors else "",
+                    color=ft.Colors.RED_700,
+                ),
+            ),
+            self._text("address", multiline=True),
+            self._text("residence_unit"),
+            ft.Text(tr("applicant.channel"), size=16),
+            self._choice("channel", ("counter", "online", "post"), form.channel),
+            ft.Text(tr("applicant.return_method"), size=16),
+            self._choice("return_method", ("counter", "post"), form.return_method),
+        ]
+        if form.return_method == "post":
+            rows.append(self._text("return_address", multiline=True))
+        rows.append(
+            big_button(
+                "applicant-next",
+                tr("intake.next"),
+                lambda _: self.screen.move(Step.components),
+                icon=ft.Icons.ARROW_FORWARD,
+            )
+        )
+        self._show_errors()
+        return rows

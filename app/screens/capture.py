@@ -1,0 +1,311 @@
+"""The components step: pick or photograph pages per component, see them processed, fix order."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import flet as ft
+
+from app.state.checklist import ComponentPages, add_page, move_page, remove_page, reuse_pages
+from app.state.intake import Step
+from app.state.reuse import ReuseOffer, ReuseOffers, lookup_cccd
+from app.widgets import big_button, error_text, tagged
+from core.calendar import TIMEZONE
+from core.errors import SohoaError
+
+__all__ = ["ComponentsPanel"]
+
+UPLOAD_LINK_SECONDS = 600
+OFFERS_SHOWN = 3
+# (Vietnamese, English) until these texts join assets/i18n.
+REUSE_TEXT = {
+    "offer": ("Đã số hóa ngày {date}: {n} trang", "Digitised on {date}: {n} pages"),
+    "use": ("Dùng lại", "Reuse"),
+    "reused": ("Dùng lại từ kho dữ liệu", "Reused from the city store"),
+    "fetching": ("Đang tải từ kho dữ liệu…", "Fetching from the city store…"),
+}
+
+
+class ComponentsPanel:
+    """One card per component with its page thumbnails; photos go through the scan pipeline."""
+
+    def __init__(self, screen) -> None:
+        self.screen = screen
+        self.busy: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+        self._pending: dict[str, list[tuple[str, str]]] = {}
+        self._images: dict[str, ft.Image] = {}
+        self.offers = ReuseOffers()
+        self._asked: tuple[str, str] | None = None
+
+    @property
+    def checklist(self):
+        """The checklist in the current intake state."""
+        return self.screen.state.checklist
+
+    def _store(self, checklist) -> None:
+        self.screen.set_state(replace(self.screen.state, checklist=checklist))
+        self.screen.shell.page.update()
+
+    def _thumb(self, item: ComponentPages, index: int, page) -> ft.Control:
+        tr = self.screen.tr
+        verdict = tr("verdict.ok") if page.ok else page.advice(tr.language)
+        cid = item.component_id
+        return tagged(
+            f"page-{cid}-{index}",
+            ft.Container(
+                width=150,
+                padding=6,
+                border=ft.Border.all(1, ft.Colors.GREY_400),
+                border_radius=8,
+                content=ft.Column(
+                    [
+                        self._image(page),
+                        ft.Text(f"{index + 1} · {tr('mode.' + page.mode)}", size=13),
+                        ft.Text(
+                            verdict,
+                            size=12,
+                            color=ft.Colors.GREEN_700 if page.ok else ft.Colors.ORANGE_800,
+                        ),
+                        ft.Row(
+                            [
+                                ft.IconButton(
+                                    ft.Icons.CHEVRON_LEFT,
+                                    on_click=lambda _: self._store(
+                                        move_page(self.checklist, cid, index, -1)
+                                    ),
+                                ),
+                                ft.IconButton(
+                                    ft.Icons.DELETE,
+                                    on_click=lambda _: self._store(
+                                        remove_page(self.checklist, cid, index)
+                                    ),
+                                ),
+                                ft.IconButton(
+                                    ft.Icons.CHEVRON_RIGHT,
+                                    on_click=lambda _: self._store(
+                                        move_page(self.checklist, cid, index, 1)
+                                    ),
+                                ),
+                            ],
+                            spacing=0,
+                        ),
+                    ],
+                    spacing=2,
+                ),
+            ),
+        )
+
+    def _image(self, page) -> ft.Image:
+        """The thumbnail control of `page`, made once so a redraw never resends its bytes."""
+        if page.sha256 not in self._images:
+            self._images[page.sha256] = ft.Image(
+                src=page.thumbnail, width=136, height=180, fit=ft.BoxFit.CONTAIN
+            )
+        return self._images[page.sha256]
+
+    def _card(self, number: int, item: ComponentPages) -> ft.Control:
+        tr = self.screen.tr
+        cid = item.component_id
+        status: list[ft.Control] = []
+        if cid in self.busy:
+            status = [ft.ProgressRing(width=24, height=24), ft.Text(self.busy[cid])]
+        title = f"{number}. {item.name}" + (" *" if item.mandatory else "")
+        return tagged(
+            f"component-{number}",
+            ft.Card(
+                content=ft.Container(
+                    padding=12,
+                    content=ft.Column(
+                        [
+                            ft.Text(title, size=17, weight=ft.FontWeight.W_600),
+                            ft.Text(tr("intake.page_count", n=len(item.pages)), size=14),
+                            ft.Row(
+                                [self._thumb(item, i, p) for i, p in enumerate(item.pages)],
+                                wrap=True,
+                            ),
+                            *self._reuse_rows(number, item),
+                            *(
+                                [error_text(f"component-error-{number}", self.errors[cid])]
+                                if cid in self.errors
+                                else []
+                            ),
+                            ft.Row(
+                                [
+                                    big_button(
+                                        f"pick-{number}",
+                                        tr("intake.add_photos"),
+                                        lambda _, c=cid: self.screen.shell.page.run_task(
+                                            self._pick, c
+                                        ),
+                                        icon=ft.Icons.ADD_A_PHOTO,
+                                        primary=False,
+                                    ),
+                                    *status,
+                                ]
+                            ),
+                        ]
+                    ),
+                )
+            ),
+        )
+
+    def controls(self) -> list[ft.Control]:
+        """The cards of every component and the button to the review."""
+        tr = self.screen.tr
+        self._offer_reuse()
+        cards = [self._card(n, item) for n, item in enumerate(self.checklist.items, start=1)]
+        return [
+            ft.Text(tr("intake.components_hint"), size=15),
+            *cards,
+            big_button(
+                "components-next",
+                tr("intake.to_review"),
+                lambda _: self.screen.move(Step.review),
+                icon=ft.Icons.ARROW_FORWARD,
+            ),
+        ]
+
+    async def _pick(self, component_id: str) -> None:
+        shell = self.screen.shell
+        picker = shell.file_picker
+        files = await picker.pick_files(
+            allow_multiple=True,
+            file_type=ft.FilePickerFileType.IMAGE,
+            dialog_title=self.screen.tr("intake.add_photos"),
+        )
+        if not files:
+            return
+        self.errors.pop(component_id, None)
+        if not shell.page.web:
+            for picked in files:
+                await self._process(component_id, Path(picked.path), picked.name, keep=True)
+            return
+        targets = [(f, f"{uuid.uuid4().hex}.upload") for f in files]
+        self._pending[component_id] = [(f.name, target) for f, target in targets]
+        picker.on_upload = lambda e, c=component_id: shell.page.run_task(self._uploaded, c, e)
+        self._set_busy(component_id, self.screen.tr("intake.uploading", n=len(files)))
+        await picker.upload(
+            [
+                ft.FilePickerUploadFile(
+                    id=f.id, upload_url=shell.page.get_upload_url(target, UPLOAD_LINK_SECONDS)
+                )
+                for f, target in targets
+            ]
+        )
+
+    async def _uploaded(self, component_id: str, event: ft.FilePickerUploadEvent) -> None:
+        pending = self._pending.get(component_id, [])
+        match = next((p for p in pending if p[0] == event.file_name), None)
+        if match is None or (
+            event.progress is not None and event.progress < 1.0 and not event.error
+        ):
+            return
+        pending.remove(match)
+        path = Path(self.screen.shell.backend.upload_dir) / match[1]
+        if event.error:
+            path.unlink(missing_ok=True)
+            self._fail(component_id, f"{match[0]}: {event.error}")
+        else:
+            await self._process(component_id, path, match[0], keep=False)
+        if not pending:
+            self.busy.pop(component_id, None)
+            self.screen.render()
+            self.screen.shell.page.update()
+
+    async def _process(self, component_id: str, path: Path, name: str, *, keep: bool) -> None:
+        shell = self.screen.shell
+        self._set_busy(component_id, self.screen.tr("intake.processing", name=name))
+        try:
+            page = await shell.run(shell.desk.add_photo, path, not keep)
+        except SohoaError as exc:
+            self._fail(component_id, f"{name}: {exc.message(self.screen.tr.language)}")
+            return
+        finally:
+            self.busy.pop(component_id, None)
+        self._store(add_page(self.checklist, component_id, page))
+
+    def _fail(self, component_id: str, text: str) -> None:
+        self.errors[component_id] = text
+        self.screen.render()
+        self.screen.shell.page.update()
+
+    def _set_busy(self, component_id: str, text: str) -> None:
+        self.busy[component_id] = text
+        self.screen.render()
+        self.screen.shell.page.update()
+
+    def _say(self, key: str, **values: object) -> str:
+        vi, en = REUSE_TEXT[key]
+        return (vi if self.screen.tr.language == "vi" else en).format(**values)
+
+    def _offer_reuse(self) -> None:
+        """Ask the city once per applicant and procedure, only when online with a valid CCCD."""
+        shell, state = self.screen.shell, self.screen.state
+        cccd = lookup_cccd(state.applicant.values, shell.link.online)
+        if cccd is None or shell.desk is None or state.procedure is None:
+            return
+        asked = (cccd, state.procedure.code)
+        if asked != self._asked:
+            self._asked = asked
+            shell.page.run_task(self._look_up, cccd, state.procedure)
+
+    async def _look_up(self, cccd: str, procedure) -> None:
+        shell = self.screen.shell
+        try:
+            offers = await shell.run(shell.desk.reuse_offers, procedure, cccd)
+        except SohoaError:
+            return  # no offer is no loss: the officer scans as usual
+        if self._asked != (cccd, procedure.code):
+            return
+        self.offers = offers
+        if offers.by_component:  # redraw only for something to show: a redraw rebuilds buttons
+            self.screen.render()
+            shell.page.update()
+
+    def _reuse_rows(self, number: int, item: ComponentPages) -> list[ft.Control]:
+        if item.pages and all(p.reused for p in item.pages):
+            label = ft.Text(self._say("reused"), size=14, color=ft.Colors.GREEN_700)
+            return [tagged(f"reused-{number}", label)]
+        if self._asked is None or self.offers.cccd != self._asked[0]:
+            return []
+        offers = self.offers.for_component(item.component_id)[:OFFERS_SHOWN]
+        return [
+            ft.Row(
+                [
+                    ft.Text(self._offer_label(offer), size=14),
+                    big_button(
+                        f"reuse-{number}-{index}",
+                        self._say("use"),
+                        lambda _, c=item.component_id, o=offer: self.screen.shell.page.run_task(
+                            self._reuse, c, o
+                        ),
+                        icon=ft.Icons.CLOUD_DOWNLOAD,
+                        primary=False,
+                    ),
+                ],
+                wrap=True,
+            )
+            for index, offer in enumerate(offers)
+        ]
+
+    def _offer_label(self, offer: ReuseOffer) -> str:
+        day = datetime.fromtimestamp(offer.stored_at, TIMEZONE).strftime("%d/%m/%Y")
+        return self._say("offer", date=day, n=len(offer.pages))
+
+    async def _reuse(self, component_id: str, offer: ReuseOffer) -> None:
+        shell = self.screen.shell
+        cccd, procedure_code = self._asked or ("", "")
+        self.errors.pop(component_id, None)
+        self._set_busy(component_id, self._say("fetching"))
+        try:
+            pages = await shell.run(shell.desk.reuse, cccd, procedure_code, offer)
+        except SohoaError as exc:
+            self._fail(component_id, exc.message(self.screen.tr.language))
+            return
+        finally:
+            self.busy.pop(component_id, None)
+        self._store(reuse_pages(self.checklist, component_id, pages))

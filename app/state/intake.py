@@ -1,0 +1,125 @@
+"""The new-dossier flow: procedure, applicant, components, review, then the receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from app.errors import ReceiptBlocked
+from app.state.applicant import ApplicantForm, check_all
+from app.state.checklist import Checklist, checklist_for, missing_mandatory
+from app.state.procedure import ProcedureSearch
+
+__all__ = [
+    "Step",
+    "Receipt",
+    "Review",
+    "IntakeState",
+    "choose_procedure",
+    "go_to",
+    "review",
+    "mark_received",
+]
+
+
+class Step(StrEnum):
+    """The pages of the new-dossier flow, in order."""
+
+    procedure = "procedure"
+    applicant = "applicant"
+    components = "components"
+    review = "review"
+    received = "received"
+
+
+STEPS = tuple(Step)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the counter hands the citizen once the dossier is received."""
+
+    dossier_id: str
+    code: str
+    received_at: str
+    due_at: str
+    fee_vnd: int
+    qr_png: bytes = b""
+    finish_now: bool = False  # a same-day procedure this unit decides: "5 tại chỗ" is offered
+
+
+@dataclass(frozen=True)
+class Review:
+    """The last check before receipt: what blocks it and what the citizen pays."""
+
+    missing: tuple[str, ...]
+    fee_vnd: int
+    page_count: int
+
+    @property
+    def can_receive(self) -> bool:
+        """Whether nothing blocks the receipt."""
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class IntakeState:
+    """Everything the officer has entered for one new dossier so far."""
+
+    step: Step = Step.procedure
+    search: ProcedureSearch = field(default_factory=ProcedureSearch)
+    procedure: object | None = None
+    applicant: ApplicantForm = field(default_factory=ApplicantForm)
+    checklist: Checklist = field(default_factory=Checklist)
+    receipt: Receipt | None = None
+
+
+def choose_procedure(state: IntakeState, procedure: object) -> IntakeState:
+    """Pick `procedure` (core.catalogue.Procedure), reset the checklist and go to the applicant."""
+    if state.procedure is not None and state.procedure.code == procedure.code:
+        return replace(state, step=Step.applicant)
+    return replace(
+        state,
+        procedure=procedure,
+        checklist=checklist_for(procedure.components),
+        step=Step.applicant,
+    )
+
+
+def go_to(state: IntakeState, step: Step) -> IntakeState:
+    """Move to `step`; leaving the applicant page forward checks the form and stays on errors."""
+    if state.receipt is not None:
+        return state
+    if state.procedure is None:
+        return replace(state, step=Step.procedure)
+    if STEPS.index(step) > STEPS.index(Step.applicant):
+        checked = check_all(state.applicant)
+        if checked.errors:
+            return replace(state, applicant=checked, step=Step.applicant)
+        state = replace(state, applicant=checked)
+    if step is Step.received:
+        step = Step.review
+    return replace(state, step=step)
+
+
+def _applicant_missing(form: ApplicantForm) -> list[str]:
+    checked = check_all(form)
+    return [f"applicant.{name}" for name in checked.errors]
+
+
+def review(state: IntakeState, fee_for: object) -> Review:
+    """Summarise what blocks receipt and the fee; `fee_for(procedure, pages=)` is core's rule."""
+    missing = tuple(_applicant_missing(state.applicant) + missing_mandatory(state.checklist))
+    pages = state.checklist.page_count
+    fee = fee_for(state.procedure, pages=pages) if state.procedure is not None else 0
+    return Review(missing=missing, fee_vnd=int(fee), page_count=pages)
+
+
+def mark_received(state: IntakeState, summary: Review, receipt: Receipt) -> IntakeState:
+    """Record the receipt once the backend has stored the RECEIVED event.
+
+    :raises ReceiptBlocked: when the review still lists something missing.
+    """
+    if not summary.can_receive:
+        raise ReceiptBlocked(list(summary.missing))
+    return replace(state, receipt=receipt, step=Step.received)

@@ -1,0 +1,108 @@
+"""Sync for the officer app: the engine on its own thread, with its own vault connection.
+
+A sync run over a slow link can take minutes; running it on the app's vault thread would freeze
+every screen meanwhile. So at unlock the officer's PIN opens a second session here, on a thread
+of its own (SQLite in WAL mode lets both connections work at once).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from core.clock import HybridClock, Timestamp
+from storage import Vault
+from sync.bundle import seal_bundle
+from sync.device import load_identity
+from sync.engine import RunReport
+from sync.progress import Progress, ProgressSnapshot
+from sync.runtime import CLOCK_OFFSET, HLC_LAST, DeviceRuntime
+from sync.signing import ServerClock
+from sync.state import SyncState
+
+__all__ = ["SyncWorker", "BUNDLE_EVENT_LIMIT"]
+
+BUNDLE_EVENT_LIMIT = 100_000
+
+
+class SyncWorker:
+    """Runs sync runs and bundle exports for one unlocked officer, one at a time.
+
+    ``worker = SyncWorker(data_dir, officer_id, pin); worker.run_once(); worker.close()``
+    """
+
+    def __init__(self, data_dir: Path, officer_id: str, pin: str, **vault_options) -> None:
+        self.progress = Progress()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._runtime: DeviceRuntime = self._thread.submit(
+            self._open, Path(data_dir), officer_id, pin, vault_options
+        ).result()
+
+    @staticmethod
+    def _open(data_dir: Path, officer_id: str, pin: str, vault_options: dict) -> DeviceRuntime:
+        vault = Vault.open(data_dir, **vault_options)
+        try:
+            session = vault.unlock(officer_id, pin)
+            identity, key = load_identity(session, str(data_dir))
+        except BaseException:
+            vault.close()
+            raise
+        state = SyncState.open(data_dir)
+        clock = ServerClock(state.get(CLOCK_OFFSET, 0.0))
+        return DeviceRuntime(data_dir, vault, session, state, identity, key, clock)
+
+    @property
+    def identity(self):
+        """The device's identity with the city server (sync.device.DeviceIdentity)."""
+        return self._runtime.identity
+
+    def hybrid_clock(self) -> HybridClock:
+        """A hybrid clock for new events, continuing from the last stamp this device issued."""
+        last = self._runtime.state.get(HLC_LAST)
+        return HybridClock(
+            self.identity.device_id,
+            now_ms=self._runtime.clock.now_ms,
+            last=Timestamp.decode(last) if last else None,
+        )
+
+    def remember(self, clock: HybridClock) -> None:
+        """Save the last stamp of `clock`, so a restart never issues an older one."""
+        self._runtime.state.set(HLC_LAST, clock.last.encode())
+
+    def snapshot(self) -> ProgressSnapshot:
+        """The engine's progress right now."""
+        return self.progress.snapshot()
+
+    def run_once(self) -> RunReport:
+        """Run one sync (blobs up, events up, feed down) and wait for it.
+
+        :raises sync.errors.SyncError: offline, refused, timed out; nothing is lost.
+        """
+        return self._thread.submit(self._run).result()
+
+    def _run(self) -> RunReport:
+        with self._runtime.http() as http:
+            report = self._runtime.engine(http, progress=self.progress).run_once()
+        self._runtime.state.set(CLOCK_OFFSET, self._runtime.clock.offset)
+        return report
+
+    def export_bundle(self) -> bytes:
+        """Seal every unsent event and page into an offline bundle for a USB stick."""
+        return self._thread.submit(self._bundle).result()
+
+    def _bundle(self) -> bytes:
+        session = self._runtime.session
+        events = session.outbox.pending_events(limit=BUNDLE_EVENT_LIMIT)
+        blobs = {sha: session.blobs.read(sha) for sha in session.outbox.pending_blobs()}
+        return seal_bundle(
+            events,
+            blobs,
+            device_id=self.identity.device_id,
+            device_key=self._runtime.key,
+            city_public_key=self.identity.sealing_key(),
+        )
+
+    def close(self) -> None:
+        """Lock the sync session and stop the thread."""
+        self._thread.submit(self._runtime.close).result()
+        self._thread.shutdown(wait=True)

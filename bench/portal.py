@@ -1,0 +1,76 @@
+"""Citizen portal and console speed: a lookup by code and digits, a supplement photo through the
+scan pipeline, the console's queue and the city's figures for a period, with N dossiers stored.
+
+    .venv/bin/python bench/portal.py            # 9,000 dossiers (a ward's daily codes)
+    .venv/bin/python bench/portal.py --quick    # 1,000 dossiers; the last line sums up
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.dossier_state import VIETNAM  # noqa: E402
+from scan.synthetic import Scene, draw_form, photograph  # noqa: E402
+from server.console import figures_rows, load_states, parse_period, unit_queue  # noqa: E402
+from server.main import build_context  # noqa: E402
+from server.portal import Portal, RateLimiter  # noqa: E402
+from server.portal.testing import UNIT, Unit, Ward  # noqa: E402
+from server.testing import test_settings  # noqa: E402
+
+
+def _timed(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Return the median wall time of `action` in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    """Fill a server with dossiers, then time what citizens and units do."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 dossiers instead of 9,000")
+    args = parser.parse_args()
+    count = 1_000 if args.quick else 9_000
+    with tempfile.TemporaryDirectory() as tmp:
+        context = build_context(test_settings(Path(tmp)))
+        ward, unit = Ward(context), Unit(context)
+        start = time.perf_counter()
+        codes = [ward.receive() for _ in range(count)]
+        print(f"received {count} dossiers in {time.perf_counter() - start:.1f} s")
+        dossier_id, code = codes[-1]
+        unit.ask_supplement(dossier_id, ["giay_chung_sinh"])
+        portal = Portal(context, client_limiter=RateLimiter(10**9, 1))
+        lookup_ms = _timed(lambda: portal.follow(code, "1234", "bench"), 20)
+        print(f"lookup by code + digits: {lookup_ms:.1f} ms (median of 20)")
+        page, text = draw_form(dpi=200)
+        photo = photograph(page, text, Scene(frame=(3000, 4000))).data
+        photo_ms = _timed(lambda: portal.add_photo(dossier_id, "giay_chung_sinh", photo), 3)
+        print(f"supplement photo (12 MP, scan + store + event): {photo_ms:.0f} ms (median of 3)")
+        with context.db.read() as conn:
+            queue_ms = _timed(lambda: unit_queue(conn, UNIT, datetime.now(UTC)), 5)
+            today = str(datetime.now(VIETNAM).date())
+            period = parse_period(today, today)
+            figures_ms = _timed(lambda: figures_rows(load_states(conn, None, period), period), 3)
+        print(
+            f"console queue (up to 500 rows): {queue_ms:.0f} ms; city figures: {figures_ms:.0f} ms"
+        )
+        print(
+            f"SUMMARY dossiers={count} lookup_ms={lookup_ms:.1f} photo_ms={photo_ms:.0f} "
+            f"queue_ms={queue_ms:.0f} figures_ms={figures_ms:.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The console's workflow actions, taken through the server's own workflow route function so a
+step from the console and one from the HTTP API are checked, stored and routed the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from core.catalogue import catalogue_version
+from core.dossier_state import VIETNAM, DossierState
+from core.events import EventType
+from server.console.errors import BadStepInput
+from server.context import ServerContext
+from server.routes.dossiers import act
+from server.staff import StaffMember
+
+__all__ = ["NEEDS_REASON", "STEPS", "step_payload", "take_step"]
+
+
+# The actions the console offers, in the order its buttons show them.
+STEPS: tuple[EventType, ...] = (
+    EventType.PROCESSING_STARTED,
+    EventType.SUPPLEMENT_REQUESTED,
+    EventType.REFUSED,
+    EventType.EXTENDED,
+    EventType.HANDED_OVER,
+    EventType.STOPPED,
+    EventType.RESULT_READY,
+    EventType.RETURNED,
+)
+# Refusing, extending (form 04) and stopping (form 05) must say why.
+NEEDS_REASON = frozenset({EventType.REFUSED, EventType.EXTENDED, EventType.STOPPED})
+
+
+def _due_on(day: str, state: DossierState) -> str:
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError as exc:
+        raise BadStepInput(
+            "Ngày phải có dạng YYYY-MM-DD", "The date must look like YYYY-MM-DD"
+        ) from exc
+    at = state.due_at.astimezone(VIETNAM).timetz() if state.due_at else time(17, tzinfo=VIETNAM)
+    return datetime.combine(parsed, at).isoformat()
+
+
+def _result(state: DossierState, result_pages: list[dict]) -> dict[str, Any]:
+    procedure = catalogue_version(state.catalogue_version).get(state.procedure_code)
+    document_type = procedure.results[0].document_type if procedure.results else "ket_qua"
+    return {
+        "document_type": document_type,
+        "pages": result_pages,
+        "digitised": bool(result_pages),
+    }
+
+
+def step_payload(
+    event_type: EventType,
+    state: DossierState,
+    *,
+    note: str = "",
+    to_unit: str = "",
+    new_due: str = "",
+    missing: list[str] | None = None,
+    result_pages: list[dict] | None = None,
+) -> dict[str, Any]:
+    """Return the event payload for a console action on `state` from the officer's inputs.
+
+    :raises BadStepInput: a reason, a unit, a date or the missing items are needed and absent
+    """
+    note = note.strip()
+    if event_type in NEEDS_REASON and not note:
+        raise BadStepInput("Cần ghi lý do", "A reason is needed")
+    if event_type is EventType.SUPPLEMENT_REQUESTED:
+        if not missing:
+            raise BadStepInput("Chọn thành phần cần bổ sung", "Choose the components to supplement")
+        return {"missing": missing, "note": note}
+    if event_type in (EventType.REFUSED, EventType.STOPPED):
+        return {"reason": note}
+    if event_type is EventType.EXTENDED:
+        return {"new_due_at": _due_on(new_due, state), "reason": note}
+    if event_type is EventType.HANDED_OVER:
+        if not to_unit.strip():
+            raise BadStepInput("Cần mã đơn vị nhận", "The receiving unit's code is needed")
+        return {"from_unit": state.current_unit, "to_unit": to_unit.strip(), "note": note}
+    if event_type is EventType.RESULT_READY:
+        return {"result": _result(state, result_pages or [])}
+    if event_type is EventType.RETURNED:
+        # By post, the note field carries the postal reference.
+        method = state.return_method
+        return {"method": method, "postal_ref": (note or None) if method == "post" else None}
+    return {}
+
+
+def take_step(
+    context: ServerContext,
+    member: StaffMember,
+    dossier_id: str,
+    event_type: EventType,
+    payload: dict[str, Any],
+) -> dict:
+    """Record one workflow step as `member`; return the server's answer with the new summary.
+
+    :raises NotFound: the dossier is not visible to the member's unit
+    :raises Conflict: the lifecycle forbids the step now (the reason says why)
+    :raises BadRequest: the payload is malformed
+    """
+    return act(dossier_id, str(event_type), member, context, payload)
