@@ -1,7 +1,7 @@
 """The officer's desk against a real city server and a real vault."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -105,9 +105,15 @@ def test_paging_walks_every_dossier_once(desk, on_vault, photos):
 
 def test_home_figures_count_today(desk, on_vault, photos):
     receipt = receive(desk, on_vault, photos)
-    counts, queue = on_vault(desk.home_figures, datetime.now(TIMEZONE))
+    counts, _ = on_vault(desk.home_figures, datetime.now(TIMEZONE))
     assert counts.received_today == 1 and counts.unsynced == 1
+    # The queue holds what is due by tonight: after 15:00 that is the next working day.
+    due_at = datetime.fromisoformat(receipt.due_at).astimezone(TIMEZONE)
+    counts, queue = on_vault(desk.home_figures, due_at - timedelta(hours=1))
     assert [s.code for s in queue] == [receipt.code]
+    assert (counts.due_today, counts.overdue) == (1, 0)
+    counts, _ = on_vault(desk.home_figures, due_at + timedelta(hours=1))
+    assert (counts.due_today, counts.overdue) == (0, 1)
 
 
 def test_sync_brings_the_dossier_and_its_pages_to_the_city(desk, on_vault, photos, city):
