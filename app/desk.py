@@ -85,21 +85,7 @@ class Desk:
         finally:
             if delete:
                 path.unlink(missing_ok=True)
-        fingerprints = [p.fingerprint for p in self._known]
-        page = process_photo(data, dpi=self.backend.settings.scan_dpi, known_hashes=fingerprints)
-        self._pages[page.sha256] = page.image
-        ref = PageRef(
-            sha256=page.sha256,
-            media_type=page.media_type,
-            mode=page.mode,
-            dpi=page.dpi,
-            size=len(page.image),
-            thumbnail=thumbnail(page.image),
-            problems=tuple((v["message_vi"], v["message_en"]) for v in page.quality if not v["ok"]),
-            fingerprint=page.fingerprint,
-        )
-        self._known.append(ref)
-        return ref
+        return self._scan(data)
 
     def receive(self, state: IntakeState, summary: Review) -> Receipt:
         """Issue the code, compute the appointment, and store the RECEIVED event with its pages."""
@@ -348,6 +334,39 @@ class Desk:
             base_url=self.identity.server_url, auth=auth, timeout=REUSE_TIMEOUT_SECONDS
         ) as http:
             yield SyncClient(http)
+
+    def rescan_photo(self, data: bytes, corners: tuple, replacing: str) -> PageRef:
+        """Turn a photo into a page again with the corners the officer placed, in place of a page.
+
+        :param replacing: sha256 of the page it replaces, forgotten so it is no duplicate.
+        :raises scan.errors.BadCorners: the corners cannot outline a page.
+        """
+        return self._scan(data, corners=corners, replacing=replacing)
+
+    def _scan(self, data: bytes, corners: tuple | None = None, replacing: str = "") -> PageRef:
+        """Run a photo through the pipeline and keep its page in memory until receipt."""
+        known = [p for p in self._known if p.sha256 != replacing]
+        page = process_photo(
+            data,
+            dpi=self.backend.settings.scan_dpi,
+            corners=corners,
+            known_hashes=[p.fingerprint for p in known],
+        )
+        self._pages.pop(replacing, None)
+        self._pages[page.sha256] = page.image
+        ref = PageRef(
+            sha256=page.sha256,
+            media_type=page.media_type,
+            mode=page.mode,
+            dpi=page.dpi,
+            size=len(page.image),
+            thumbnail=thumbnail(page.image),
+            problems=tuple((v["message_vi"], v["message_en"]) for v in page.quality if not v["ok"]),
+            fingerprint=page.fingerprint,
+            corners=tuple(page.corners) if corners else (),
+        )
+        self._known = [*known, ref]
+        return ref
 
 
 def _reuse_reason(procedure_code: str) -> dict[str, str]:

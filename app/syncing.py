@@ -8,21 +8,15 @@ of its own (SQLite in WAL mode lets both connections work at once).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from core.clock import HybridClock, Timestamp
-from storage import Vault
-from sync.bundle import seal_bundle
-from sync.device import load_identity
 from sync.engine import RunReport
 from sync.progress import Progress, ProgressSnapshot
 from sync.runtime import CLOCK_OFFSET, HLC_LAST, DeviceRuntime
-from sync.signing import ServerClock
-from sync.state import SyncState
 
-__all__ = ["SyncWorker", "BUNDLE_EVENT_LIMIT"]
-
-BUNDLE_EVENT_LIMIT = 100_000
+__all__ = ["SyncWorker"]
 
 
 class SyncWorker:
@@ -35,21 +29,8 @@ class SyncWorker:
         self.progress = Progress()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self._runtime: DeviceRuntime = self._thread.submit(
-            self._open, Path(data_dir), officer_id, pin, vault_options
+            partial(DeviceRuntime.open, data_dir, pin, officer=officer_id, **vault_options)
         ).result()
-
-    @staticmethod
-    def _open(data_dir: Path, officer_id: str, pin: str, vault_options: dict) -> DeviceRuntime:
-        vault = Vault.open(data_dir, **vault_options)
-        try:
-            session = vault.unlock(officer_id, pin)
-            identity, key = load_identity(session, str(data_dir))
-        except BaseException:
-            vault.close()
-            raise
-        state = SyncState.open(data_dir)
-        clock = ServerClock(state.get(CLOCK_OFFSET, 0.0))
-        return DeviceRuntime(data_dir, vault, session, state, identity, key, clock)
 
     @property
     def identity(self):
@@ -88,19 +69,8 @@ class SyncWorker:
 
     def export_bundle(self) -> bytes:
         """Seal every unsent event and page into an offline bundle for a USB stick."""
-        return self._thread.submit(self._bundle).result()
-
-    def _bundle(self) -> bytes:
-        session = self._runtime.session
-        events = session.outbox.pending_events(limit=BUNDLE_EVENT_LIMIT)
-        blobs = {sha: session.blobs.read(sha) for sha in session.outbox.pending_blobs()}
-        return seal_bundle(
-            events,
-            blobs,
-            device_id=self.identity.device_id,
-            device_key=self._runtime.key,
-            city_public_key=self.identity.sealing_key(),
-        )
+        data, _events, _pages = self._thread.submit(self._runtime.export_bundle).result()
+        return data
 
     def close(self) -> None:
         """Lock the sync session and stop the thread."""

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import flet as ft
 
-from app.state.checklist import ComponentPages, add_page, move_page, remove_page, reuse_pages
+from app.screens.corner_editor import CORNER_TEXT, open_corner_editor
+from app.state.checklist import (
+    ComponentPages,
+    PageRef,
+    add_page,
+    move_page,
+    remove_page,
+    replace_page,
+    reuse_pages,
+)
 from app.state.intake import Step
 from app.state.reuse import ReuseOffer, ReuseOffers, lookup_cccd
 from app.widgets import big_button, error_text, tagged
@@ -38,6 +47,9 @@ class ComponentsPanel:
         self.errors: dict[str, str] = {}
         self._pending: dict[str, list[tuple[str, str]]] = {}
         self._images: dict[str, ft.Image] = {}
+        # The photos the pages came from, by page sha256, while this intake is open: uploads
+        # are deleted once processed, and the corner editor rescans from these bytes.
+        self._photos: dict[str, bytes] = {}
         self.offers = ReuseOffers()
         self._asked: tuple[str, str] | None = None
 
@@ -57,7 +69,7 @@ class ComponentsPanel:
         return tagged(
             f"page-{cid}-{index}",
             ft.Container(
-                width=150,
+                width=180,  # room for four icon buttons, corners included
                 padding=6,
                 border=ft.Border.all(1, ft.Colors.GREY_400),
                 border_radius=8,
@@ -80,10 +92,9 @@ class ComponentsPanel:
                                 ),
                                 ft.IconButton(
                                     ft.Icons.DELETE,
-                                    on_click=lambda _: self._store(
-                                        remove_page(self.checklist, cid, index)
-                                    ),
+                                    on_click=lambda _: self._remove(cid, index),
                                 ),
+                                *self._adjust_button(cid, index, page),
                                 ft.IconButton(
                                     ft.Icons.CHEVRON_RIGHT,
                                     on_click=lambda _: self._store(
@@ -98,6 +109,42 @@ class ComponentsPanel:
                 ),
             ),
         )
+
+    def _remove(self, component_id: str, index: int) -> None:
+        page = self.checklist.item(component_id).pages[index]
+        self._photos.pop(page.sha256, None)
+        self._store(remove_page(self.checklist, component_id, index))
+
+    def _adjust_button(self, component_id: str, index: int, page: PageRef) -> list[ft.Control]:
+        """The "adjust corners" button of a scanned page (a reused page has no photo)."""
+        if page.sha256 not in self._photos:
+            return []
+        vi, en = CORNER_TEXT["adjust"]
+        label = vi if self.screen.tr.language == "vi" else en
+        return [
+            tagged(
+                f"adjust-{component_id}-{index}",
+                ft.IconButton(
+                    ft.Icons.CROP_FREE,
+                    tooltip=label,
+                    on_click=lambda _: self.screen.shell.page.run_task(
+                        self._adjust, component_id, page
+                    ),
+                ),
+            )
+        ]
+
+    async def _adjust(self, component_id: str, page: PageRef) -> None:
+        def done(new: PageRef) -> None:
+            pages = self.checklist.item(component_id).pages
+            index = next(i for i, p in enumerate(pages) if p.sha256 == page.sha256)
+            self._photos[new.sha256] = self._photos.pop(page.sha256)
+            self._store(replace_page(self.checklist, component_id, index, new))
+
+        try:
+            await open_corner_editor(self.screen.shell, self._photos[page.sha256], page, done)
+        except SohoaError as exc:
+            self._fail(component_id, exc.message(self.screen.tr.language))
 
     def _image(self, page) -> ft.Image:
         """The thumbnail control of `page`, made once so a redraw never resends its bytes."""
@@ -220,12 +267,13 @@ class ComponentsPanel:
         shell = self.screen.shell
         self._set_busy(component_id, self.screen.tr("intake.processing", name=name))
         try:
-            page = await shell.run(shell.desk.add_photo, path, not keep)
+            page, data = await shell.run(_scan, shell.desk, path, not keep)
         except SohoaError as exc:
             self._fail(component_id, f"{name}: {exc.message(self.screen.tr.language)}")
             return
         finally:
             self.busy.pop(component_id, None)
+        self._photos[page.sha256] = data
         self._store(add_page(self.checklist, component_id, page))
 
     def _fail(self, component_id: str, text: str) -> None:
@@ -309,3 +357,12 @@ class ComponentsPanel:
         finally:
             self.busy.pop(component_id, None)
         self._store(reuse_pages(self.checklist, component_id, pages))
+
+
+def _scan(desk, path: Path, delete: bool) -> tuple[PageRef, bytes]:
+    """Process a photo on the desk and keep its bytes, since an upload is deleted afterwards."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # the desk reports the unreadable file in its own words
+    return desk.add_photo(path, delete), data

@@ -13,6 +13,7 @@ __all__ = [
     "remove_page",
     "move_page",
     "reuse_pages",
+    "replace_page",
     "missing_mandatory",
     "components_payload",
 ]
@@ -31,6 +32,7 @@ class PageRef:
     problems: tuple[tuple[str, str], ...] = ()  # (Vietnamese, English) per failed quality check
     fingerprint: str = ""
     reused: bool = False  # taken from the city's document store instead of scanned
+    corners: tuple[tuple[float, float], ...] = ()  # set when the officer placed them by hand
 
     @property
     def ok(self) -> bool:
@@ -124,6 +126,13 @@ def reuse_pages(checklist: Checklist, component_id: str, pages: tuple[PageRef, .
     """Put reused pages in place of a component's pages, each marked as reused."""
     reused = tuple(replace(page, reused=True) for page in pages)
     return _with_pages(checklist, component_id, reused)
+
+
+def replace_page(checklist: Checklist, component_id: str, index: int, page: PageRef) -> Checklist:
+    """Put `page` in place of the page at `index` of a component, e.g. one rescanned."""
+    pages = list(checklist.item(component_id).pages)
+    pages[index] = page
+    return _with_pages(checklist, component_id, tuple(pages))
 
 
 def missing_mandatory(checklist: Checklist) -> list[str]:

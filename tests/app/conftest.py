@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from app.backend import Backend
 from core.settings import Settings
@@ -172,6 +173,23 @@ class Driver:
         target = field.first if field.count() else node
         target.click()
         target.fill(text)
+
+    def unlock(self, pin: str, attempts: int = 5) -> None:
+        """Type the PIN and tap unlock.
+
+        The unlock screen may be drawn again once the device's officers have loaded (more so on a
+        busy machine), dropping what was typed; so the PIN is typed again until the button is on.
+        """
+        submit = self.wait("unlock-submit").locator("[role=button]").first
+        for _ in range(attempts):
+            self.fill("pin-field", pin)
+            try:
+                expect(submit).to_be_enabled(timeout=6000)
+            except AssertionError:
+                continue
+            submit.click()
+            return
+        raise AssertionError(f"the unlock button stayed off after {attempts} tries")
 
     def text(self, identifier: str) -> str:
         """The text the element tagged `identifier` shows."""

@@ -13,8 +13,7 @@ CODE = re.compile(r"H31\.11311-\d{6}-\d{4}")
 
 def test_hand_over_by_unit_name_then_stop_with_a_reason(driver, linked_device, photos):
     driver.open(linked_device.url)
-    driver.fill("pin-field", linked_device.pin)
-    driver.click("unlock-submit")
+    driver.unlock(linked_device.pin)
     driver.click("home-new-dossier")
     driver.fill("procedure-search", "1.001193")
     driver.click("procedure-1.001193")

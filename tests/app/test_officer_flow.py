@@ -15,8 +15,7 @@ CODE = re.compile(r"H31\.11311-\d{6}-\d{4}")
 def unlock(driver, device) -> None:
     driver.open(device.url)
     driver.shot("01-unlock")
-    driver.fill("pin-field", device.pin)
-    driver.click("unlock-submit")
+    driver.unlock(device.pin)
     driver.wait("home-new-dossier")
 
 
@@ -133,8 +132,7 @@ def test_first_run_enrols_the_device_then_the_new_officer_unlocks(driver, fresh_
     driver.fill("enrol-pin", "97531864")
     driver.shot("00-enrol")
     driver.click("enrol-submit")
-    driver.fill("pin-field", "97531864")
-    driver.click("unlock-submit")
+    driver.unlock("97531864")
     driver.see("Xin chào, Đỗ Minh Châu")
     driver.click("nav-settings")
     driver.fill("officer-name", "Vũ Thị Dung")

@@ -175,8 +175,7 @@ def test_the_officer_reuses_stored_documents_in_the_browser(
     on_vault(linked_desk, linked_desk.receive, stored, review(stored, fee_for))
     linked_desk.sync_now()  # the city now holds this citizen's two documents
     driver.open(linked_device.url)
-    driver.fill("pin-field", linked_device.pin)
-    driver.click("unlock-submit")
+    driver.unlock(linked_device.pin)
     driver.click("home-new-dossier")
     driver.fill("procedure-search", "1.001193")
     driver.click("procedure-1.001193")

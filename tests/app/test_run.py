@@ -12,8 +12,7 @@ def test_sohoa_run_serves_city_and_app_and_the_printed_pin_unlocks(sohoa_run, dr
     seconds = driver.open(sohoa_run.app_url)
     assert seconds < 60
     driver.wait("officer-0")
-    driver.fill("pin-field", sohoa_run.pin)
-    driver.click("unlock-submit")
+    driver.unlock(sohoa_run.pin)
     driver.wait("home-new-dossier")
     driver.see("Đã kết nối máy chủ")
     driver.click("lang-switch")
@@ -23,8 +22,7 @@ def test_sohoa_run_serves_city_and_app_and_the_printed_pin_unlocks(sohoa_run, dr
 
 def test_sohoa_run_on_a_phone_screen(sohoa_run, phone_driver):
     phone_driver.open(sohoa_run.app_url)
-    phone_driver.fill("pin-field", sohoa_run.pin)
-    phone_driver.click("unlock-submit")
+    phone_driver.unlock(sohoa_run.pin)
     phone_driver.wait("home-new-dossier")
     phone_driver.wait("nav-dossiers")
     phone_driver.see("Đã kết nối máy chủ")
