@@ -56,7 +56,7 @@ def _enroll(args: argparse.Namespace) -> int:
         database.dispose()
     qr_path = args.qr or DEFAULT_VAR / f"enrolment-{found.code}-{code}.png"
     qr_path.parent.mkdir(parents=True, exist_ok=True)
-    segno.make(code, error="m").save(qr_path, scale=8)
+    segno.make(code, error="m", micro=False).save(qr_path, scale=8)
     print(f"Mã đăng ký thiết bị cho {found.name} ({found.code}), dùng một lần.")
     print(f"One-time device enrolment code for {found.code}. QR: {qr_path}")
     print(code)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import flet as ft
 
-from app.screens.corner_editor import CORNER_TEXT, open_corner_editor
+from app.screens.corner_editor import open_corner_editor
 from app.state.checklist import (
     ComponentPages,
     PageRef,
@@ -29,13 +29,6 @@ __all__ = ["ComponentsPanel"]
 
 UPLOAD_LINK_SECONDS = 600
 OFFERS_SHOWN = 3
-# (Vietnamese, English) until these texts join assets/i18n.
-REUSE_TEXT = {
-    "offer": ("Đã số hóa ngày {date}: {n} trang", "Digitised on {date}: {n} pages"),
-    "use": ("Dùng lại", "Reuse"),
-    "reused": ("Dùng lại từ kho dữ liệu", "Reused from the city store"),
-    "fetching": ("Đang tải từ kho dữ liệu…", "Fetching from the city store…"),
-}
 
 
 class ComponentsPanel:
@@ -119,8 +112,7 @@ class ComponentsPanel:
         """The "adjust corners" button of a scanned page (a reused page has no photo)."""
         if page.sha256 not in self._photos:
             return []
-        vi, en = CORNER_TEXT["adjust"]
-        label = vi if self.screen.tr.language == "vi" else en
+        label = self.screen.tr("corners.adjust")
         return [
             tagged(
                 f"adjust-{component_id}-{index}",
@@ -287,8 +279,7 @@ class ComponentsPanel:
         self.screen.shell.page.update()
 
     def _say(self, key: str, **values: object) -> str:
-        vi, en = REUSE_TEXT[key]
-        return (vi if self.screen.tr.language == "vi" else en).format(**values)
+        return self.screen.tr(f"reuse.{key}", **values)
 
     def _offer_reuse(self) -> None:
         """Ask the city once per applicant and procedure, only when online with a valid CCCD."""

@@ -7,30 +7,18 @@ from collections.abc import Awaitable, Callable
 import flet as ft
 import flet.canvas as cv
 
+from app.i18n import Translator
 from app.state.checklist import PageRef
 from app.state.corners import CornerEditor, editor_for
 from app.widgets import TOUCH_HEIGHT, tagged
 from core.errors import SohoaError
 from scan import Preview, detect_corners
 
-__all__ = ["CornerDialog", "CORNER_TEXT", "open_corner_editor"]
+__all__ = ["CornerDialog", "open_corner_editor"]
 
 HANDLE = 48  # px: a fingertip-sized target, also the margin that keeps edge handles whole
 DRAG_INTERVAL_MS = 30  # fewer, coarser updates over the wire; the quad still follows smoothly
 LINE_COLOUR = ft.Colors.BLUE_600
-# (Vietnamese, English) until these texts join assets/i18n.
-CORNER_TEXT = {
-    "adjust": ("Chỉnh góc", "Adjust corners"),
-    "title": ("Chỉnh góc trang", "Adjust page corners"),
-    "hint": (
-        "Kéo bốn chấm tròn vào đúng bốn góc tờ giấy.",
-        "Drag the four round handles onto the corners of the sheet.",
-    ),
-    "apply": ("Áp dụng", "Apply"),
-    "reset": ("Đặt lại", "Reset"),
-    "cancel": ("Hủy", "Cancel"),
-    "working": ("Đang xử lý lại trang…", "Processing the page again…"),
-}
 
 
 class CornerDialog:
@@ -108,8 +96,7 @@ class CornerDialog:
         self.page.show_dialog(self.dialog)
 
     def _say(self, key: str) -> str:
-        vi, en = CORNER_TEXT[key]
-        return vi if self.language == "vi" else en
+        return Translator(self.language)(f"corners.{key}")
 
     def _button(self, identifier: str, key: str, on_click, *, primary: bool = False) -> ft.Control:
         kind = ft.FilledButton if primary else ft.OutlinedButton

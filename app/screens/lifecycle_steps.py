@@ -21,17 +21,6 @@ from core.events import EventType
 
 __all__ = ["StepPanel"]
 
-# Texts of this panel only, Vietnamese then English.
-LABELS = {
-    "reason": ("Lý do", "Reason"),
-    "note": ("Ghi chú", "Note"),
-    "days": ("Gia hạn thêm (ngày làm việc)", "Extra working days"),
-    "new_due": ("Ngày hẹn trả mới (dd/mm/yyyy)", "New due day (dd/mm/yyyy)"),
-    "unit": ("Đơn vị nhận (gõ tên, không cần dấu)", "Receiving unit (type its name)"),
-    "missing": ("Giấy tờ cần bổ sung", "Documents to supplement"),
-    "record": ("Ghi nhận", "Record"),
-    "cancel": ("Huỷ", "Cancel"),
-}
 FIELDS = {
     EventType.SUPPLEMENT_REQUESTED: ("note",),
     EventType.REFUSED: ("reason",),
@@ -55,8 +44,7 @@ class StepPanel:
 
     def say(self, key: str) -> str:
         """This panel's text for `key` in the officer's language."""
-        vi, en = LABELS[key]
-        return en if self.shell.tr.language == "en" else vi
+        return self.shell.tr(f"steps.{key}")
 
     def buttons(self) -> list[ft.Control]:
         """One button per typed step the lifecycle allows now."""
