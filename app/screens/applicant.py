@@ -6,11 +6,9 @@ from dataclasses import replace
 
 import flet as ft
 
-from app.qr import pick_qr_photo, read_qr
 from app.state.applicant import fill_from_chip_qr, set_field
 from app.state.intake import Step
 from app.widgets import TOUCH_HEIGHT, big_button, tagged
-from core.errors import SohoaError
 
 __all__ = ["ApplicantPanel"]
 
@@ -28,8 +26,6 @@ class ApplicantPanel:
     def __init__(self, screen) -> None:
         self.screen = screen
         self.fields: dict[str, ft.TextField] = {}
-        # Kept here so a redraw of the step (a new field) keeps what was pasted.
-        self.qr_text = ""
 
     @property
     def form(self):
@@ -91,38 +87,18 @@ class ApplicantPanel:
         self.screen.render()
         self.screen.shell.page.update()
 
-    def _fill_from_qr(self, payload: str) -> None:
+    async def _paste_qr(self, _: ft.Event) -> None:
+        payload = self.qr_field.value or ""
         self._store(fill_from_chip_qr(self.form, payload))
         self.screen.render()
         self.screen.shell.page.update()
-
-    async def _paste_qr(self, _: ft.Event) -> None:
-        self._fill_from_qr(self.qr_text)
-
-    async def _scan_qr(self, _: ft.Event) -> None:
-        shell = self.screen.shell
-        photo = await pick_qr_photo(shell.file_picker, self.screen.tr("applicant.chip_qr_photo"))
-        if photo is None:
-            return
-        try:
-            payload = await shell.run(read_qr, photo)
-        except SohoaError as exc:
-            self.qr_field.error = exc.message(self.screen.tr.language)
-            shell.page.update()
-            return
-        self._fill_from_qr(payload)
 
     def controls(self) -> list[ft.Control]:
         """The fields of the applicant step, filled with what was typed before."""
         tr = self.screen.tr
         form = self.form
         self.fields = {}
-        self.qr_field = ft.TextField(
-            label=tr("applicant.chip_qr"),
-            text_size=16,
-            value=self.qr_text,
-            on_change=lambda e: setattr(self, "qr_text", e.control.value or ""),
-        )
+        self.qr_field = ft.TextField(label=tr("applicant.chip_qr"), text_size=16)
         rows: list[ft.Control] = [
             ft.Row(
                 [
@@ -134,15 +110,7 @@ class ApplicantPanel:
                         icon=ft.Icons.QR_CODE,
                         primary=False,
                     ),
-                    big_button(
-                        "applicant-chipqr-photo",
-                        tr("applicant.chip_qr_photo"),
-                        self._scan_qr,
-                        icon=ft.Icons.QR_CODE_SCANNER,
-                        primary=False,
-                    ),
-                ],
-                wrap=True,
+                ]
             ),
             self._text("cccd"),
             self._text("name"),
