@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import flet as ft
 from PIL import Image, UnidentifiedImageError
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from app.errors import AppError
 
-__all__ = ["NoQrCode", "read_qr"]
+__all__ = ["NoQrCode", "pick_photo", "read_qr"]
 
 # A phone photo is often 4000 px wide; zbar finds a QR in a 1200 px grey copy in a fraction
 # of the time, and the full-size image is only tried when the small one holds nothing.
@@ -49,3 +51,18 @@ def read_qr(data: bytes) -> str:
         if text is not None:
             return text
     raise NoQrCode()
+
+
+async def pick_photo(picker: ft.FilePicker, title: str) -> bytes | None:
+    """Let the officer take or choose one photo and return its bytes; None when cancelled."""
+    # with_data hands the bytes over directly, on the web too, so no photo lands in the
+    # upload folder: a chip card's QR carries the citizen's identity.
+    files = await picker.pick_files(
+        dialog_title=title, file_type=ft.FilePickerFileType.IMAGE, with_data=True
+    )
+    if not files:
+        return None
+    picked = files[0]
+    if picked.bytes is not None:
+        return picked.bytes
+    return Path(picked.path).read_bytes() if picked.path else None

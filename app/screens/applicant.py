@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import flet as ft
 
+from app.qr import pick_photo, read_qr
 from app.state.applicant import fill_from_chip_qr, set_field
 from app.state.intake import Step
 from app.widgets import TOUCH_HEIGHT, big_button, tagged
+from core.errors import SohoaError
 
 __all__ = ["ApplicantPanel"]
 
@@ -26,6 +29,9 @@ class ApplicantPanel:
     def __init__(self, screen) -> None:
         self.screen = screen
         self.fields: dict[str, ft.TextField] = {}
+        # Kept here, not only in the widget, so a redraw of the step keeps what was pasted.
+        self.qr_text = ""
+        self.qr_filled = False
 
     @property
     def form(self):
@@ -87,22 +93,54 @@ class ApplicantPanel:
         self.screen.render()
         self.screen.shell.page.update()
 
-    async def _paste_qr(self, _: ft.Event) -> None:
-        payload = self.qr_field.value or ""
+    def _fill_from_qr(self, payload: str) -> None:
         self._store(fill_from_chip_qr(self.form, payload))
+        self.qr_filled = "cccd" not in self.form.errors
         self.screen.render()
         self.screen.shell.page.update()
+
+    async def _paste_qr(self, _: ft.Event) -> None:
+        self._fill_from_qr(self.qr_text)
+
+    async def _scan_qr(self, _: ft.Event) -> None:
+        shell = self.screen.shell
+        photo = await pick_photo(shell.file_picker, self.screen.tr("applicant.chip_qr_photo"))
+        if photo is None:
+            return
+        try:
+            self.qr_text = await asyncio.to_thread(read_qr, photo)
+        except SohoaError as exc:
+            self.qr_field.error = exc.message(self.screen.tr.language)
+            self.qr_field.update()
+            return
+        self._fill_from_qr(self.qr_text)
+
+    def _filled_note(self) -> list[ft.Control]:
+        if not self.qr_filled:
+            return []
+        name = self.form.values.get("name", "")
+        note = ft.Text(
+            self.screen.tr("applicant.filled_from_qr", name=name), color=ft.Colors.GREEN_800
+        )
+        return [tagged("applicant-chipqr-filled", note)]
 
     def controls(self) -> list[ft.Control]:
         """The fields of the applicant step, filled with what was typed before."""
         tr = self.screen.tr
         form = self.form
         self.fields = {}
-        self.qr_field = ft.TextField(label=tr("applicant.chip_qr"), text_size=16)
+        self.qr_field = ft.TextField(
+            label=tr("applicant.chip_qr"),
+            text_size=16,
+            value=self.qr_text,
+            on_change=lambda e: setattr(self, "qr_text", e.control.value or ""),
+        )
         rows: list[ft.Control] = [
+            tagged("applicant-chipqr", self.qr_field),
+            # A wrapping row may not hold an expanded child (Flutter draws nothing then), so
+            # the field has a line of its own and the buttons wrap under it on a phone.
             ft.Row(
                 [
-                    ft.Container(tagged("applicant-chipqr", self.qr_field), expand=True),
                     big_button(
                         "applicant-chipqr-fill",
                         tr("applicant.fill_from_qr"),
@@ -110,8 +148,17 @@ class ApplicantPanel:
                         icon=ft.Icons.QR_CODE,
                         primary=False,
                     ),
-                ]
+                    big_button(
+                        "applicant-chipqr-photo",
+                        tr("applicant.chip_qr_photo"),
+                        self._scan_qr,
+                        icon=ft.Icons.QR_CODE_SCANNER,
+                        primary=False,
+                    ),
+                ],
+                wrap=True,
             ),
+            *self._filled_note(),
             self._text("cccd"),
             self._text("name"),
             ft.Row(

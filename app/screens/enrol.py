@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import flet as ft
 
+from app.qr import pick_photo, read_qr
 from app.state.enrol import EnrolForm, read_code_qr, ready, set_code, set_officer, set_server_url
 from app.widgets import big_button, error_text, heading, tagged
 from core.errors import SohoaError
@@ -64,6 +67,21 @@ async def build_enrol(shell) -> ft.Control:
             return
         await shell.go("unlock")
 
+    async def scan_qr(_: ft.Event) -> None:
+        photo = await pick_photo(shell.file_picker, tr("enrol.qr_photo"))
+        if photo is None:
+            return
+        try:
+            payload = await asyncio.to_thread(read_qr, photo)
+        except SohoaError as exc:
+            fields["qr"].error = exc.message(tr.language)
+            shell.page.update()
+            return
+        fields["qr"].value = payload
+        changed("qr", payload)
+        message.controls = [ft.Text(tr("enrol.qr_read"), color=ft.Colors.GREEN_800)]
+        shell.page.update()
+
     submit = big_button("enrol-submit", tr("enrol.submit"), enrol, icon=ft.Icons.LINK)
     column = ft.Column(
         [
@@ -72,6 +90,13 @@ async def build_enrol(shell) -> ft.Control:
             text("server_url", value=form.server_url),
             text("code"),
             text("qr"),
+            big_button(
+                "enrol-qr-photo",
+                tr("enrol.qr_photo"),
+                scan_qr,
+                icon=ft.Icons.QR_CODE_SCANNER,
+                primary=False,
+            ),
             text("officer_name"),
             text("pin", password=True, keyboard_type=ft.KeyboardType.NUMBER),
             message,

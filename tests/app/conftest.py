@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/app/ (gitignored).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import socket
@@ -19,9 +20,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
+import segno
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -102,6 +106,33 @@ def huge_png_header(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def qr_png(text: str, scale: int = 6) -> bytes:
+    """A full-size QR (zbar, like phone camera apps, does not read Micro QR)."""
+    out = io.BytesIO()
+    segno.make_qr(text, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def qr_photo(png: bytes, *, angle: float = 0, exif_orientation: int | None = None) -> bytes:
+    """Paste the QR, turned by ``angle``, into a large grey-ish JPEG like a phone photo."""
+    code = Image.open(io.BytesIO(png)).convert("RGB").resize((700, 700), Image.NEAREST)
+    code = code.rotate(angle, expand=True, fillcolor="white")
+    photo = Image.new("RGB", (3000, 2200), (182, 176, 160))
+    photo.paste(code, (1300, 600))
+    exif = Image.Exif()
+    if exif_orientation is not None:
+        exif[0x0112] = exif_orientation
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", quality=85, exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture
+def qr() -> SimpleNamespace:
+    """QR helpers for test modules (importlib mode cannot import conftest)."""
+    return SimpleNamespace(png=qr_png, photo=qr_photo)
 
 
 @pytest.fixture(scope="session")

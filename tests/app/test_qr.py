@@ -18,51 +18,30 @@ CHIP_PAYLOAD = (
 )
 
 
-def qr_png(text: str, scale: int = 6) -> bytes:
-    """A full-size QR (zbar, like phone camera apps, does not read Micro QR)."""
-    out = io.BytesIO()
-    segno.make_qr(text, error="m").save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
-
-
-def as_photo(png: bytes, *, angle: float, exif_orientation: int | None = None) -> bytes:
-    """Paste the QR, turned by ``angle``, into a large grey-ish JPEG like a phone photo."""
-    code = Image.open(io.BytesIO(png)).convert("RGB").resize((700, 700), Image.NEAREST)
-    code = code.rotate(angle, expand=True, fillcolor="white")
-    photo = Image.new("RGB", (3000, 2200), (182, 176, 160))
-    photo.paste(code, (1300, 600))
-    exif = Image.Exif()
-    if exif_orientation is not None:
-        exif[0x0112] = exif_orientation
-    out = io.BytesIO()
-    photo.save(out, format="JPEG", quality=85, exif=exif)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("text", [ENROL_CODE, CHIP_PAYLOAD])
-def test_png_decodes_to_its_text(text):
-    assert read_qr(qr_png(text)) == text
+def test_png_decodes_to_its_text(qr, text):
+    assert read_qr(qr.png(text)) == text
 
 
 @pytest.mark.parametrize("angle", [0, 17, 90, 180])
-def test_rotated_qr_in_a_large_jpeg_photo(angle):
-    assert read_qr(as_photo(qr_png(CHIP_PAYLOAD), angle=angle)) == CHIP_PAYLOAD
+def test_rotated_qr_in_a_large_jpeg_photo(qr, angle):
+    assert read_qr(qr.photo(qr.png(CHIP_PAYLOAD), angle=angle)) == CHIP_PAYLOAD
 
 
 @pytest.mark.parametrize("orientation", [2, 6, 8])
-def test_exif_orientation_needs_no_transposing(orientation):
+def test_exif_orientation_needs_no_transposing(qr, orientation):
     # zbar reads a QR turned or mirrored, so the photo is decoded as stored, EXIF tag and all.
-    mirrored = ImageOps.mirror(Image.open(io.BytesIO(qr_png(ENROL_CODE))))
+    mirrored = ImageOps.mirror(Image.open(io.BytesIO(qr.png(ENROL_CODE))))
     out = io.BytesIO()
     mirrored.save(out, format="PNG")
-    photo = as_photo(out.getvalue(), angle=90, exif_orientation=orientation)
+    photo = qr.photo(out.getvalue(), angle=90, exif_orientation=orientation)
     with Image.open(io.BytesIO(photo)) as opened:
         assert opened.getexif()[0x0112] == orientation
     assert read_qr(photo) == ENROL_CODE
 
 
-def test_small_qr_found_only_at_full_size():
-    png = qr_png(ENROL_CODE, scale=2)
+def test_small_qr_found_only_at_full_size(qr):
+    png = qr.png(ENROL_CODE, scale=2)
     photo = Image.new("L", (4000, 3000), 255)
     photo.paste(Image.open(io.BytesIO(png)).convert("L"), (3500, 2500))
     out = io.BytesIO()
@@ -85,7 +64,7 @@ def test_photo_without_qr_raises_typed_error():
         read_qr(out.getvalue())
 
 
-def test_enrol_code_from_the_server_cli_fills_the_enrol_form(tmp_path, capsys):
+def test_enrol_code_from_the_server_cli_fills_the_enrol_form(qr, tmp_path, capsys):
     storage = [
         *("--db", f"sqlite:///{tmp_path / 'server.db'}"),
         *("--blobs", str(tmp_path / "blobs"), "--keys", str(tmp_path / "keys")),
@@ -95,7 +74,7 @@ def test_enrol_code_from_the_server_cli_fills_the_enrol_form(tmp_path, capsys):
     assert main(["enroll", "--unit", "11311", "--qr", str(written), *storage]) == 0
     code = capsys.readouterr().out.strip().splitlines()[-1]
     assert read_qr(written.read_bytes()) == code  # a standard QR: zbar and phones read it
-    form = read_code_qr(EnrolForm(), read_qr(as_photo(written.read_bytes(), angle=8)))
+    form = read_code_qr(EnrolForm(), read_qr(qr.photo(written.read_bytes(), angle=8)))
     assert form.code == code
     assert "code" not in form.errors
 
