@@ -7,8 +7,8 @@ The vault's SQLite connection belongs to one thread, so every vault call goes th
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
 import httpx
@@ -19,9 +19,9 @@ from app.i18n import Translator
 from app.state.home import LinkState
 from app.syncing import SyncWorker
 from core.calendar import TIMEZONE
-from core.catalogue import fee_for, load_catalogue
+from core.catalogue import Catalogue, CatalogueHistory, fee_for, load_history
 from core.settings import Settings
-from storage import Vault
+from storage import CatalogueCache, Vault
 from storage.errors import VaultNotFound
 from sync.runtime import DeviceRuntime
 
@@ -57,6 +57,7 @@ class Backend:
         self._vault: Vault | None = None
         self._offline_since: datetime | None = None
         self._last_sync: datetime | None = None
+        self._published: CatalogueCache | None = None
 
     @property
     def vault(self) -> Vault:
@@ -82,10 +83,24 @@ class Backend:
         except NotEnrolled:
             return False
 
-    @cached_property
-    def catalogue(self):
-        """The procedure catalogue (core.catalogue.Catalogue), loaded once."""
-        return load_catalogue()
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue in force today: shipped, or a newer version the city published.
+
+        Callable from any thread: the published versions are read on a connection of their own
+        and replayed again only when a sync run (or enrolment) stored a new one.
+        """
+        return self._catalogue_history().current(datetime.now(TIMEZONE).date())
+
+    def catalogue_of(self, version: str) -> Catalogue:
+        """The catalogue a dossier was received under; today's if this device lacks its version."""
+        history = self._catalogue_history()
+        return history.version(version) if version in history else self.catalogue
+
+    def _catalogue_history(self) -> CatalogueHistory:
+        if self._published is None:
+            self._published = CatalogueCache.reader(self.data_dir)
+        return self._published.history() if self._published is not None else load_history()
 
     def fee_for(self, procedure, *, pages: int = 0) -> int:
         """The fee in VND for `procedure` (core's rule)."""
@@ -104,13 +119,13 @@ class Backend:
         return self.vault.officers()
 
     def unlock(self, officer_id: str, pin: str) -> Desk:
-        """Open a session for one officer.
+        """Open a session for one officer; the sync thread's session shares its keys.
 
         :raises storage.errors.UnlockRefused: wrong PIN, throttled, or slot wiped.
         """
         session = self.vault.unlock(officer_id, pin)
         try:
-            worker = SyncWorker(self.data_dir, officer_id, pin, **self.vault_options)
+            worker = SyncWorker(self.data_dir, session, **self.vault_options)
         except BaseException:
             session.lock()
             raise
@@ -129,17 +144,29 @@ class Backend:
             )
         runtime.close()
 
+    def move_server(self, desk: Desk, server_url: str) -> str:
+        """Point the device at the city server's new address, once that server knows it.
+
+        Runs on the sync thread (the check is a network round trip), not the vault thread.
+
+        :raises sync.errors.UnknownDevice: the server there does not know this device.
+        :raises sync.errors.Offline: nobody answers there.
+        """
+        identity = desk.worker.move_to(server_url)
+        self.settings = replace(self.settings, server_url=identity.server_url)
+        return identity.server_url
+
     def wipe(self) -> None:
         """Crypto-shred this device's vault (after the officer confirmed twice)."""
+        self._close_published()
         self.vault.wipe()
         self._vault = None
 
     def link_state(self, desk: Desk | None) -> LinkState:
         """Ask the city server whether it answers, and report the sync progress."""
+        server_url = desk.identity.server_url if desk is not None else self.settings.server_url
         try:
-            response = httpx.get(
-                self.settings.server_url + HEALTH_PATH, timeout=HEALTH_TIMEOUT_SECONDS
-            )
+            response = httpx.get(server_url + HEALTH_PATH, timeout=HEALTH_TIMEOUT_SECONDS)
             online = response.status_code == 200
         except httpx.HTTPError:
             online = False
@@ -163,6 +190,12 @@ class Backend:
 
     def close(self) -> None:
         """Close the vault and stop the vault thread."""
+        self._close_published()
         if self._vault is not None:
             self.vault_thread.submit(self._vault.close).result()
         self.vault_thread.shutdown(wait=True)
+
+    def _close_published(self) -> None:
+        if self._published is not None:
+            self._published.close()
+            self._published = None

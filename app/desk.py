@@ -31,6 +31,7 @@ from core.calendar import TIMEZONE, due_at
 from core.catalogue import COMPETENT_UNIT_RULES, competent_unit
 from core.clock import Timestamp
 from core.codes import CodeIssuer
+from core.dossier import edit_payload
 from core.events import EventType, make_event
 from core.ids import new_id
 from core.units import unit
@@ -63,10 +64,14 @@ class Desk:
         self.worker = worker
         self.officer_id: str = session.officer_id
         self.officer_name = officer_name
-        self.identity = worker.identity
         self.clock = worker.hybrid_clock()
         self._pages: dict[str, bytes] = {}
         self._known: list[PageRef] = []
+
+    @property
+    def identity(self):
+        """The device's identity with the city (its server address can change in settings)."""
+        return self.worker.identity
 
     def lock(self) -> None:
         """Forget the keys (both sessions) and the pages not yet saved."""
@@ -146,7 +151,9 @@ class Desk:
         """Gather what form 01 prints for a received dossier."""
         events = self.session.dossiers.events(dossier_id)
         payload = events[0].payload
-        procedure = self.backend.catalogue.get(payload["procedure_code"])
+        procedure = self.backend.catalogue_of(payload["catalogue_version"]).get(
+            payload["procedure_code"]
+        )
         pages = {c["component_id"]: len(c["pages"]) for c in payload["components"]}
         applicant = payload["applicant"]
         return ReceiptSlip(
@@ -188,7 +195,7 @@ class Desk:
         :raises storage.errors.DossierRejected: the lifecycle does not allow it now.
         """
         state = self.session.dossiers.get(dossier_id)
-        procedure = self.backend.catalogue.get(state.procedure_code)
+        procedure = self.backend.catalogue_of(state.catalogue_version).get(state.procedure_code)
         document_type = procedure.results[0].document_type if procedure.results else "result"
         return self.record_step(dossier_id, kind, action_payload(kind, state, document_type))
 
@@ -259,6 +266,11 @@ class Desk:
 
         :raises storage.errors.DossierRejected: the lifecycle does not allow it now.
         """
+        # Another device's clock may run ahead: a step taken after seeing its events must still
+        # sort after them, or folding would place it before what the officer saw.
+        seen = self.session.dossiers.get(dossier_id).last_hlc
+        if seen:
+            self.clock.observe(Timestamp.decode(seen))
         event = make_event(
             dossier_id,
             kind,
@@ -272,13 +284,18 @@ class Desk:
         self.worker.remember(self.clock)
         return new_state
 
+    def resolve_conflict(self, dossier_id: str, field: str, value: object) -> object:
+        """Settle a field two devices edited at once on `value`; return the new state."""
+        payload = edit_payload(self.session.dossiers.get(dossier_id), {field: value})
+        return self.record_step(dossier_id, EventType.FIELDS_EDITED, payload)
+
     def form_pdf(self, dossier_id: str, number: str) -> bytes:
         """Form `number` (01–06) of a dossier as PDF bytes; the printing is audited."""
         if number == "01":
             return self.receipt_pdf(dossier_id)
         state = self.session.dossiers.get(dossier_id)
         self.session.audit.record("print_form", dossier_id=dossier_id, detail={"form": number})
-        procedure = self.backend.catalogue.get(state.procedure_code)
+        procedure = self.backend.catalogue_of(state.catalogue_version).get(state.procedure_code)
         return render_form(number, state, procedure.name, self.officer_name)
 
     def reuse_offers(self, procedure, cccd: str) -> ReuseOffers:

@@ -146,6 +146,12 @@ class Shell:
         self._refresh_link_label()
         self.page.update()
 
+    def show(self, screen: ft.Control) -> None:
+        """Send `screen`'s changes to the browser, unless another screen has replaced it."""
+        shown = self.body.content
+        if shown is not None and shown.content is screen:
+            screen.update()  # this screen's controls only: diffing the whole page costs more
+
     async def signed_in(self, desk: Any) -> None:
         """Keep the unlocked officer's desk, start syncing in the background, and go home."""
         self.desk = desk

@@ -1,4 +1,4 @@
-"""Officer app speed: page load to a usable unlock screen, each new-dossier step, and memory.
+"""Officer app speed: page load to a usable unlock screen, unlock, each step, and memory.
 
 Runs a real city server, enrols a device whose vault holds N dossiers, serves the app with
 ``sohoa app --web`` and drives it in headless Chromium (Debian's /usr/bin/chromium).
@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,7 @@ class Browser:
         self.page.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
         )
+        self.page.add_init_script(REPLY_WATCH)
         start = time.perf_counter()
         self.page.goto(self.url + "/")
         self.page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60000)
@@ -125,7 +127,43 @@ class Browser:
         return time.perf_counter() - start
 
 
-def flow_steps(browser: Browser) -> list[tuple[str, list, str]]:
+# Times a step inside the page too: from the officer's last tap or keystroke until the widget that
+# shows the step is done is in the semantics tree (checked every frame), without Playwright's own
+# round trips. With `reply`, the step is done two frames after the server's answer arrived (for a
+# widget that was already there).
+REPLY_WATCH = """(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener('message', () => { window.__reply = performance.now(); });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();"""
+STEP_WATCH = """([id, reply]) => {
+  const t = window.__step = {last: null, done: null};
+  t.mark = () => { if (t.done === null) t.last = performance.now(); };
+  for (const name of ['pointerdown', 'keydown', 'input']) {
+    document.addEventListener(name, t.mark, true);
+  }
+  let frames = 0;
+  const ready = () => {
+    frames = reply && window.__reply > t.last ? frames + 1 : 0;
+    const node = document.querySelector(`[flt-semantics-identifier="${id}"]`);
+    return !!node && (!reply || frames >= 2);
+  };
+  const poll = () => {
+    if (t.last !== null && ready()) t.done = performance.now(); else requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}"""
+
+
+NOT_FLOW = ("unlock", "type chip QR", "dossier list", "home figures")
+
+
+def flow_steps(browser: Browser) -> list[tuple[str, list, str | tuple[str, str]]]:
     """Each step: its name, the taps and typing it takes, and the widget that shows it is done."""
     click, fill = browser.click, browser.fill
     return [
@@ -137,10 +175,12 @@ def flow_steps(browser: Browser) -> list[tuple[str, list, str]]:
         ("open new dossier", [lambda: click("home-new-dossier")], "procedure-search"),
         ("search procedure", [lambda: fill("procedure-search", "khai sinh")], "procedure-1.001193"),
         ("choose procedure", [lambda: click("procedure-1.001193")], "applicant-chipqr"),
+        # Typing the QR text is the officer's (or scanner's) time, not the app's: not a step.
+        ("type chip QR", [lambda: fill("applicant-chipqr", QR)], "applicant-chipqr-fill"),
         (
             "fill from chip QR",
-            [lambda: fill("applicant-chipqr", QR), lambda: click("applicant-chipqr-fill")],
-            "applicant-next",
+            [lambda: click("applicant-chipqr-fill")],
+            ("applicant-next", "reply"),  # that button was there before the tap
         ),
         ("to components", [lambda: click("applicant-next")], "pick-1"),
         ("to review", [lambda: click("components-next")], "review-missing"),
@@ -149,33 +189,42 @@ def flow_steps(browser: Browser) -> list[tuple[str, list, str]]:
     ]
 
 
-def timed(label: str, actions: list, done: str, browser: Browser, results: dict) -> None:
+def timed(label: str, actions: list, done, browser: Browser, results: dict) -> None:
+    """Add to `results[label]` the step's (wall-clock, in-page) seconds."""
+    identifier, reply = (done, False) if isinstance(done, str) else (done[0], True)
+    browser.page.evaluate(STEP_WATCH, [identifier, reply])
     start = time.perf_counter()
     for action in actions:
         action()
-    browser.wait(done)
-    results[label] = time.perf_counter() - start
+    browser.page.wait_for_function("() => window.__step.done !== null", timeout=60000)
+    wall = time.perf_counter() - start
+    in_page = browser.page.evaluate("() => window.__step.done - window.__step.last") / 1000
+    results.setdefault(label, []).append((wall, in_page))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 dossiers, one page load")
     parser.add_argument("--dossiers", type=int, default=None, help="dossiers in the vault")
+    parser.add_argument("--rounds", type=int, default=5, help="new-dossier flows; medians shown")
     args = parser.parse_args()
     count = args.dossiers or (2_000 if args.quick else 100_000)
     loads = 1 if args.quick else 3
     with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp) / "city") as city:
         tmp_path = Path(tmp)
-        backend = Backend(tmp_path / "device", Settings(server_url=city.base_url),
-                          vault_options={"kdf_cost": 1 << 10})  # fmt: skip
+        # The real Scrypt cost, so the unlock figures say what an officer waits.
+        backend = Backend(tmp_path / "device", Settings(server_url=city.base_url))
         run = lambda fn, *a: backend.vault_thread.submit(fn, *a).result()  # noqa: E731
         run(backend.enrol, city.base_url, city.admin.enrolment_code("11311"), "Lê Thị Hoa", PIN)
         officer = run(backend.officers)[0]
+        start = time.perf_counter()
         desk = run(backend.unlock, officer.id, PIN)
+        unlock_seconds = time.perf_counter() - start
         fill_seconds = run(fill_vault, desk, count)
         run(desk.lock)
         backend.close()
         print(f"vault filled with {count} dossiers in {fill_seconds:.1f} s")
+        print(f"unlock in process (officer and sync sessions): {unlock_seconds * 1000:.0f} ms")
 
         port = free_port()
         settings = tmp_path / "device.toml"
@@ -204,23 +253,32 @@ def main() -> int:
                     load_times.append(browser.load())
                     if len(load_times) < loads:
                         context.close()
-                steps: dict[str, float] = {}
+                runs: dict[str, list[tuple[float, float]]] = {}
                 for label, actions, done in flow_steps(browser):
-                    timed(label, actions, done, browser, steps)
+                    timed(label, actions, done, browser, runs)
+                for _ in range(args.rounds - 1):  # each flow ends on the home screen it starts from
+                    for label, actions, done in flow_steps(browser)[1:]:
+                        timed(label, actions, done, browser, runs)
+                steps = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+                in_page = {k: statistics.median(p for _, p in v) for k, v in runs.items()}
                 rss, peak = rss_mib(app.pid)
                 chromium.close()
         finally:
             app.terminate()
             app.wait(timeout=10)
     print("page load to usable unlock screen: " + ", ".join(f"{t:.2f} s" for t in load_times))
+    print(f"steps, median of {args.rounds} flows: wall clock (in the page, from the last input)")
     for label, seconds in steps.items():
-        print(f"step {label:<20} {seconds * 1000:7.0f} ms")
+        print(f"step {label:<20} {seconds * 1000:7.0f} ms ({in_page[label] * 1000:4.0f} ms)")
     print(f"app process memory with {count} dossiers: {rss:.0f} MiB resident, {peak:.0f} MiB peak")
-    flow = {k: v for k, v in steps.items() if k not in ("unlock", "dossier list", "home figures")}
+    flow = {k: v for k, v in steps.items() if k not in NOT_FLOW}
     print(
         f"summary: load {min(load_times):.2f} s (target 3 s), slowest new-dossier step "
-        f"{max(flow.values()) * 1000:.0f} ms (target 200 ms), memory {rss:.0f} MiB "
-        f"with {count} dossiers"
+        f"{max(flow.values()) * 1000:.0f} ms (target 200 ms; in the page "
+        f"{max(in_page[k] for k in flow) * 1000:.0f} ms), memory {rss:.0f} MiB "
+        f"with {count} dossiers, unlock {unlock_seconds * 1000:.0f} ms in process and "
+        f"{steps['unlock'] * 1000:.0f} ms in the browser, home figures "
+        f"{steps['home figures'] * 1000:.0f} ms"
     )
     return 0
 

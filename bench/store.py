@@ -2,7 +2,7 @@
 
 Run ``python bench/store.py`` for 100,000 dossiers or ``--quick`` for 3,000; the last line sums
 the figures up. Targets (issue 4): find by CCCD <= 20 ms, by name <= 200 ms, first list page
-<= 100 ms, unlock 250-600 ms.
+<= 100 ms, unlock 250-600 ms; the app's home figures well under 200 ms.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.queries import find_dossiers, home_figures  # noqa: E402
+from app.state.dossiers import FILTERS, DossierQuery, set_filter  # noqa: E402
 from core.clock import HybridClock  # noqa: E402
 from core.events import Event, EventType, make_event  # noqa: E402
 from core.ids import new_id  # noqa: E402
@@ -84,12 +86,16 @@ GIVEN = [
 PIN = "20260105"
 
 
+def _received_at(n: int) -> datetime:
+    return datetime(2025, 1, 1, 8, tzinfo=VIETNAM) + timedelta(minutes=7 * n)
+
+
 def _events(rng: random.Random, clock: HybridClock, n: int) -> tuple[list, str, str]:
     name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     # province (3) + century/sex (1) + birth year (2) + 6 random digits, as on a real CCCD
     cccd = f"{rng.randrange(1, 97):03d}{rng.randrange(4)}{rng.randrange(100):02d}"
     cccd += f"{rng.randrange(10**6):06d}"
-    received = datetime(2025, 1, 1, 8, tzinfo=VIETNAM) + timedelta(minutes=7 * n)
+    received = _received_at(n)
     payload = {
         "code": f"H31.37-{received:%y%m%d}-{n:06d}",
         "procedure_code": "1.001193",
@@ -141,6 +147,21 @@ def _ms(fn, repeat: int) -> tuple[float, float]:
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def _app_figures(session, now: datetime, label: str) -> tuple[float, dict[str, float]]:
+    """Time the app's home figures and a list page with each filter; print and return them."""
+    home_med, home_p95 = _ms(lambda: home_figures(session.dossiers, now), 10)
+    print(f"home figures, {label}: {home_med:.1f} ms median, {home_p95:.1f} ms p95")
+    filter_ms = {}
+    for name in FILTERS:
+        query = set_filter(DossierQuery(), name)
+        filter_ms[name], _ = _ms(lambda q=query: find_dossiers(session.dossiers, q, now), 10)
+    print(
+        f"app list page (25) by filter, {label}: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in filter_ms.items())
+    )
+    return home_med, filter_ms
 
 
 def main() -> None:
@@ -210,6 +231,13 @@ def main() -> None:
         print(f"list first page (50): {list_med:.1f} ms median, {list_p95:.1f} ms p95")
         print(f"list overdue first page (50): {overdue_med:.1f} ms median")
         print(f"list with a filter nothing matches: {none_med:.1f} ms median")
+        # The app's home screen and list filters, an hour after the last dossier came in: first
+        # with every dossier open and unsynced (the most to count), then after a sync (the
+        # unsynced filter matches nothing, the longest walk).
+        now = _received_at(total - 1) + timedelta(hours=1)
+        home_med, filter_ms = _app_figures(session, now, "every dossier unsynced")
+        session.outbox.mark_confirmed([e.id for e in session.outbox.pending_events(limit=-1)])
+        synced_home_med, synced_filter_ms = _app_figures(session, now, "after a sync")
 
         scans = [rng.randbytes(300_000) for _ in range(20)]
         pages = {hashlib.sha256(data).hexdigest(): data for data in scans}
@@ -236,6 +264,8 @@ def main() -> None:
         f"SUMMARY dossiers={total} unlock_ms={unlock_med:.0f} insert_per_s={rate_single:.0f}"
         f"/{rate_bulk:.0f} cccd_ms={cccd_med:.1f} name_ms={name_med:.1f} list_ms={list_med:.1f}"
         f" bytes_per_dossier={size / total:.0f} rotate_s={rotate_s:.1f}"
+        f" home_ms={home_med:.1f}/{synced_home_med:.1f}"
+        f" slowest_filter_ms={max(filter_ms.values()):.1f}/{max(synced_filter_ms.values()):.1f}"
     )
 
 

@@ -9,12 +9,15 @@ A publication file looks like::
 
 Amended procedures and bundles are given in full, as a publication restates them. Every value is
 checked; the first bad one raises `CatalogueError` naming the file, the procedure and the field.
+The city server sends the same JSON as the body of a publication; `parse_publications` replays
+files and bodies alike, a body being named ``<version>.json``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -34,7 +37,16 @@ from core.catalogue_model import (
     Processing,
 )
 
-__all__ = ["LEVELS", "FEE_KINDS", "read_publications"]
+__all__ = [
+    "FEE_KINDS",
+    "LEVELS",
+    "merge_received",
+    "parse_publications",
+    "publication_date",
+    "read_publication_files",
+    "read_publications",
+    "received_name",
+]
 
 LEVELS = ("commune", "province")
 FEE_KINDS = ("free", "fixed", "per_copy", "per_page")
@@ -201,8 +213,7 @@ def _bundle(file: str, raw: Any, procedures: dict[str, Procedure]) -> Bundle:
     )
 
 
-def _apply(path: Path, raw: Any, previous: Catalogue | None) -> Catalogue:
-    file = path.name
+def _apply(file: str, raw: Any, previous: Catalogue | None) -> Catalogue:
     header = _Checker(file, _HEADER)
     try:
         effective = date.fromisoformat(header.get(raw, "effective_date", str))
@@ -257,19 +268,13 @@ def _read_json(path: Path) -> Any:
         ) from exc
 
 
-def read_publications(folder: Path) -> list[Catalogue]:
-    """Read every ``*.json`` publication in `folder` and return one catalogue per version.
+def read_publication_files(folder: Path) -> list[tuple[str, Any]]:
+    """Return the file name and JSON value of every ``*.json`` publication in `folder`.
 
-    :raises CatalogueError: a file holds bad data, or the folder holds no publication.
+    :raises CatalogueError: a file is not JSON, or the folder holds no publication.
     """
-    loaded = sorted(
-        ((_read_json(path), path) for path in folder.glob("*.json")),
-        key=lambda item: (
-            str(item[0].get("effective_date")) if isinstance(item[0], dict) else "",
-            item[1].name,
-        ),
-    )
-    if not loaded:
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
         raise CatalogueError(
             f"{folder}: không có tệp công bố danh mục (*.json)",
             f"{folder}: no catalogue publication (*.json)",
@@ -277,20 +282,80 @@ def read_publications(folder: Path) -> list[Catalogue]:
             procedure=_HEADER,
             field="(files)",
         )
-    dates = [str(raw.get("effective_date")) if isinstance(raw, dict) else "" for raw, _ in loaded]
-    for (_, path), day, earlier in zip(loaded[1:], dates[1:], dates[:-1], strict=True):
+    return [(path.name, _read_json(path)) for path in paths]
+
+
+def publication_date(raw: Any) -> str:
+    """Return the effective date text of a publication body (empty when it has none)."""
+    return str(raw.get("effective_date")) if isinstance(raw, dict) else ""
+
+
+def parse_publications(publications: Iterable[tuple[str, Any]]) -> list[Catalogue]:
+    """Replay publications, given as (file name, JSON value), in order of effective date.
+
+    :raises CatalogueError: a value is bad (file, procedure and field are named), or two
+      publications share an effective date or a version id.
+    """
+    loaded = sorted(publications, key=lambda item: (publication_date(item[1]), item[0]))
+    dates = [publication_date(raw) for _, raw in loaded]
+    for (name, _), day, earlier in zip(loaded[1:], dates[1:], dates[:-1], strict=True):
         if day == earlier:
-            raise _Checker(path.name, _HEADER).fail(
+            raise _Checker(name, _HEADER).fail(
                 "effective_date",
                 f"trùng ngày hiệu lực với một lần công bố khác ({day})",
                 f"same effective date as another publication ({day})",
             )
     catalogues: list[Catalogue] = []
     versions: set[str] = set()
-    for raw, path in loaded:
-        catalogue = _apply(path, raw, catalogues[-1] if catalogues else None)
+    for name, raw in loaded:
+        catalogue = _apply(name, raw, catalogues[-1] if catalogues else None)
         if catalogue.version in versions:
-            raise _Checker(path.name, _HEADER).fail("version", "bị trùng", "is a duplicate")
+            raise _Checker(name, _HEADER).fail("version", "bị trùng", "is a duplicate")
         versions.add(catalogue.version)
         catalogues.append(catalogue)
     return catalogues
+
+
+def read_publications(folder: Path) -> list[Catalogue]:
+    """Read every ``*.json`` publication in `folder` and return one catalogue per version.
+
+    :raises CatalogueError: a file holds bad data, or the folder holds no publication.
+    """
+    return parse_publications(read_publication_files(folder))
+
+
+def received_name(version: str) -> str:
+    """Return the name a received publication body goes by in error messages."""
+    return f"{version}.json"
+
+
+def merge_received(
+    shipped: list[tuple[str, Any]], received: Mapping[str, Any]
+) -> list[tuple[str, Any]]:
+    """Return the shipped publications plus the received bodies (by version id) not shipped.
+
+    A received version that was also shipped must be the very same publication.
+
+    :raises CatalogueError: a body names another version than the one it came under, or differs
+      from the shipped publication of its version.
+    """
+    shipped_by_version = {raw.get("version"): raw for _, raw in shipped}
+    merged = list(shipped)
+    for version, body in received.items():
+        header = _Checker(received_name(version), _HEADER)
+        declared = header.get(body, "version", str)
+        if declared != version:
+            raise header.fail(
+                "version",
+                f"khác phiên bản được gửi kèm ({version!r})",
+                f"differs from the version it was sent as ({version!r})",
+            )
+        if version not in shipped_by_version:
+            merged.append((received_name(version), body))
+        elif body != shipped_by_version[version]:
+            raise header.fail(
+                "version",
+                "đã có bản khác phát hành kèm ứng dụng",
+                "a different publication of this version is shipped",
+            )
+    return merged

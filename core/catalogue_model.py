@@ -242,6 +242,10 @@ class CatalogueHistory:
         self.catalogues = tuple(sorted(catalogues, key=lambda c: c.effective_date))
         self._by_version = {c.version: c for c in self.catalogues}
 
+    def __contains__(self, version: object) -> bool:
+        """Whether a publication has this version id."""
+        return version in self._by_version
+
     @property
     def latest(self) -> Catalogue:
         """The newest publication."""
@@ -252,13 +256,21 @@ class CatalogueHistory:
 
         :raises UnknownProcedure: no publication was in force yet.
         """
-        in_force = [c for c in self.catalogues if c.effective_date <= day]
-        if not in_force:
+        if day < self.catalogues[0].effective_date:
             raise UnknownProcedure(
                 f"Chưa có danh mục thủ tục nào có hiệu lực vào ngày {day:%d/%m/%Y}",
                 f"No catalogue was in force on {day.isoformat()}",
             )
-        return in_force[-1]
+        return self.current(day)
+
+    def current(self, day: date) -> Catalogue:
+        """Return the newest catalogue in force on `day`, or the first one before any is.
+
+        A version published ahead of its effective date waits for it; a device whose clock is
+        set before the first publication still gets a catalogue to work with.
+        """
+        in_force = [c for c in self.catalogues if c.effective_date <= day]
+        return in_force[-1] if in_force else self.catalogues[0]
 
     def version(self, version: str) -> Catalogue:
         """Return the catalogue of one version id (the one a dossier was received under).

@@ -6,7 +6,8 @@ events gives the same state. :func:`apply` adds one event and refuses what the l
 Field edits are last-writer-wins per field by hlc. An edit that carries ``base`` (the hlc of the
 last event its device had folded, see :func:`edit_payload`) and did not see an edit of the same
 field made on another device is *concurrent*: the later hlc still wins, both values stay in the
-history and the dossier gets a conflict for an officer to review.
+history and the dossier gets a conflict for an officer to review. A later edit of that field
+made after seeing both values resolves the conflict.
 
 >>> state = fold(events)
 >>> state.status, EventType.RESULT_READY in allowed_events(state)

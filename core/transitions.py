@@ -186,6 +186,12 @@ def _edit_fields(state: DossierState, event: Event) -> DossierState:
     for name, value in event.payload["fields"].items():
         new = _value(event, value)
         earlier = fields.get(name)
+        # An edit made after seeing both sides of a conflict is the officer's resolution of it.
+        conflicts = [
+            c
+            for c in conflicts
+            if c.field != name or not (_saw(event, c.kept) and _saw(event, c.overwritten))
+        ]
         if earlier is not None and not _saw(event, earlier):
             conflicts.append(FieldConflict(name, kept=new, overwritten=earlier))
         fields[name] = new

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from core.calendar import TIMEZONE
 from core.catalogue import Catalogue
 from core.clock import HybridClock
 from server.blobstores import BlobStore
 from server.db import Database
+from server.feed import CatalogueVersions, catalogue_history
 from server.keys import ServerKeys
 from server.settings import ServerSettings
 
@@ -24,6 +27,19 @@ class ServerContext:
     settings: ServerSettings
     db: Database
     keys: ServerKeys
-    catalogue: Catalogue
     clock: HybridClock
     blobs: BlobStore
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue in force today: shipped, or a newer version the city published."""
+        with self.db.read() as conn:
+            return catalogue_history(conn).current(datetime.now(TIMEZONE).date())
+
+    def catalogue_version(self, version: str) -> Catalogue:
+        """Return the catalogue of one version id, shipped or published by the city.
+
+        :raises UnknownProcedure: (core) no publication has this version id.
+        """
+        with self.db.read() as conn:
+            return CatalogueVersions(conn).version(version)

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from core.signing import SIGNATURE_INPUT
 from server.context import ServerContext
 from server.devices import Device
 from server.errors import BadRequest, Forbidden, Unauthorised
@@ -22,6 +23,7 @@ __all__ = [
     "DeviceDep",
     "SignedRequest",
     "StaffDep",
+    "ViewerDep",
     "WipingDeviceDep",
     "current_device_id",
     "parse_json",
@@ -141,6 +143,19 @@ def current_staff(request: Request) -> StaffMember:
 
 
 StaffDep = Annotated[StaffMember, Depends(current_staff)]
+
+
+async def viewing_unit(request: Request) -> str | None:
+    """Return the unit whose dossiers the caller may see (None: a city-wide staff member).
+
+    A signed request is a device's and sees its own unit; any other needs a staff bearer token.
+    """
+    if SIGNATURE_INPUT in request.headers:
+        return (await signed_request(request)).device.unit_code
+    return (await run_in_threadpool(current_staff, request)).unit_code
+
+
+ViewerDep = Annotated[str | None, Depends(viewing_unit)]
 
 
 def require_roles(*roles: Role) -> Callable[[StaffMember], StaffMember]:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import time
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from core.catalogue import catalogue_version
 from core.errors import SohoaError
 from core.events import Event, EventType
 from server.audit import append_audit
 from server.devices import Device
-from server.feed import canonical_json
+from server.feed import CatalogueVersions, canonical_json
 from server.schema import documents
 
 __all__ = [
@@ -30,10 +28,11 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=4096)
-def _component_types(version: str, procedure_code: str) -> dict[str, str]:
+def _component_types(
+    catalogues: CatalogueVersions, version: str, procedure_code: str
+) -> dict[str, str]:
     try:
-        procedure = catalogue_version(version).get(procedure_code)
+        procedure = catalogues.version(version).get(procedure_code)
     except SohoaError:
         return {}
     return {c.id: c.document_type for c in procedure.components if c.document_type}
@@ -53,7 +52,7 @@ def _row(
     }
 
 
-def document_rows(state: Any, event: Event) -> list[dict[str, Any]]:
+def document_rows(state: Any, event: Event, catalogues: CatalogueVersions) -> list[dict[str, Any]]:
     """Return the document-store rows an accepted event brings (component pages, results)."""
     cccd = (state.applicant or {}).get("cccd")
     if not cccd:
@@ -70,7 +69,7 @@ def document_rows(state: Any, event: Event) -> list[dict[str, Any]]:
         parts = [payload]
     else:
         return []
-    types = _component_types(state.catalogue_version, state.procedure_code)
+    types = _component_types(catalogues, state.catalogue_version, state.procedure_code)
     pages_by_type: dict[str, list[dict[str, Any]]] = {}
     for part in parts:
         document_type = types.get(part["component_id"])

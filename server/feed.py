@@ -1,24 +1,44 @@
-"""The change feed: what each unit and device may see, appended in order and read by cursor."""
+"""The change feed: what each unit and device may see, appended in order and read by cursor.
+
+Publications (catalogue and calendar versions) go to every unit. The server's catalogue is the
+shipped one plus every catalogue version published in its database, so a dossier received under
+a version the city published is read against that version.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
+from core.catalogue import (
+    Catalogue,
+    CatalogueHistory,
+    history_with,
+    load_history,
+    shipped_publications,
+    usable_history,
+)
 from server.keys import ServerKeys
 from server.schema import changes, publications
 
 __all__ = [
     "PUBLICATION_KINDS",
+    "CatalogueVersions",
     "append_command",
     "canonical_json",
-    "latest_publication",
+    "catalogue_history",
+    "list_publications",
     "publish",
+    "publish_shipped",
     "read_feed",
 ]
+
+log = logging.getLogger("sohoa.server")
 
 PUBLICATION_KINDS = ("catalogue", "calendar")
 
@@ -43,7 +63,11 @@ def append_command(
 
 
 def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
-    """Publish a catalogue or calendar version to every unit; False if it was already out."""
+    """Publish a catalogue or calendar version to every unit; False if it was already out.
+
+    :raises CatalogueError: (core) a catalogue body that does not replay after the versions
+      already out, or that names another version; nothing is stored.
+    """
     exists = conn.execute(
         select(publications.c.kind).where(
             publications.c.kind == kind, publications.c.version == version
@@ -51,6 +75,11 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
     ).first()
     if exists:
         return False
+    if kind == "catalogue":
+        rows = _catalogue_rows(conn)
+        usable = _replayed(rows)
+        kept = {v: json.loads(b) for v, b in rows if v in usable}
+        history_with({**kept, version: body})
     conn.execute(
         publications.insert().values(
             kind=kind, version=version, body=canonical_json(body), published_at=time.time()
@@ -65,17 +94,70 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
     return True
 
 
-def latest_publication(conn: Connection, kind: str) -> dict | None:
-    """Return the newest published version of `kind` as ``{kind, version, body}``, or None."""
-    row = conn.execute(
-        select(publications)
-        .where(publications.c.kind == kind)
-        .order_by(publications.c.published_at.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return {"kind": kind, "version": row.version, "body": json.loads(row.body)}
+def publish_shipped(conn: Connection) -> list[str]:
+    """Publish each shipped catalogue version that is not out yet; return those published now."""
+    return [
+        body["version"]
+        for _name, body in shipped_publications()
+        if publish(conn, "catalogue", body["version"], body)
+    ]
+
+
+def list_publications(conn: Connection) -> list[dict]:
+    """Return every published version as ``{kind, version, body}``, in order of publication."""
+    rows = conn.execute(
+        select(publications).order_by(
+            publications.c.published_at, publications.c.kind, publications.c.version
+        )
+    ).all()
+    return [
+        {"kind": row.kind, "version": row.version, "body": json.loads(row.body)} for row in rows
+    ]
+
+
+def _catalogue_rows(conn: Connection) -> tuple[tuple[str, str], ...]:
+    rows = conn.execute(
+        select(publications.c.version, publications.c.body)
+        .where(publications.c.kind == "catalogue")
+        .order_by(publications.c.version)
+    ).all()
+    return tuple((row.version, row.body) for row in rows)
+
+
+@lru_cache(maxsize=16)
+def _replayed(rows: tuple[tuple[str, str], ...]) -> CatalogueHistory:
+    history, errors = usable_history({version: json.loads(body) for version, body in rows})
+    for error in errors:  # only rows written before bodies were checked can get here
+        log.warning("catalogue publication skipped: %s", error)
+    return history
+
+
+def catalogue_history(conn: Connection) -> CatalogueHistory:
+    """Return the shipped catalogue and every version published in this database, replayed."""
+    return _replayed(_catalogue_rows(conn))
+
+
+class CatalogueVersions:
+    """Finds catalogue versions during one transaction, reading the database only when needed.
+
+    ``CatalogueVersions(conn).version("2026.1").get("1.001193")``
+    """
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self._shipped = load_history()
+        self._published: CatalogueHistory | None = None
+
+    def version(self, version: str) -> Catalogue:
+        """Return the catalogue of one version id, shipped or published here.
+
+        :raises UnknownProcedure: (core) no publication has this version id.
+        """
+        if version in self._shipped:
+            return self._shipped.version(version)
+        if self._published is None:
+            self._published = catalogue_history(self._conn)
+        return self._published.version(version)
 
 
 def read_feed(

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from core import dossier as lifecycle
-from core.catalogue import Procedure, catalogue_version, competent_unit
+from core.catalogue import competent_unit
 from core.codes import agency_code_for, parse_dossier_code, slot_of
 from core.errors import SohoaError
 from core.events import Event, EventType
 from server.documents import document_rows
-from server.feed import canonical_json
+from server.feed import CatalogueVersions, canonical_json
 from server.ingest_batch import PendingBatch
 from server.schema import events
 
@@ -81,16 +81,12 @@ def _agency_code(unit_code: str) -> str:
     return agency_code_for(unit_code)
 
 
-@lru_cache(maxsize=4096)
-def _procedure(version: str, code: str) -> Procedure:
-    return catalogue_version(version).get(code)
-
-
-def _route(event: Event) -> str:
+def _route(event: Event, catalogues: CatalogueVersions) -> str:
     """Return the competent unit by the procedure's rule; the device must have found the same."""
     payload = event.payload
     try:
-        procedure = _procedure(payload["catalogue_version"], payload["procedure_code"])
+        catalogue = catalogues.version(payload["catalogue_version"])
+        procedure = catalogue.get(payload["procedure_code"])
         competent = competent_unit(procedure, payload["receiving_unit"], payload["applicant"])
     except SohoaError as exc:
         raise _Rejected(exc.code, exc.message_vi, exc.message_en) from exc
@@ -132,13 +128,15 @@ def _check_code(batch: PendingBatch, origin: Origin, event: Event) -> str:
     return code_text
 
 
-def _accept(batch: PendingBatch, origin: Origin, event: Event, body: str) -> dict:
+def _accept(
+    batch: PendingBatch, origin: Origin, event: Event, body: str, catalogues: CatalogueVersions
+) -> dict:
     dossier_id = event.dossier_id
     state = batch.states[dossier_id]
     is_new = state is None
     _check_sender(event, origin, batch.units[dossier_id], is_new)
     code = _check_code(batch, origin, event) if is_new else None
-    routed_to = _route(event) if is_new else None
+    routed_to = _route(event, catalogues) if is_new else None
     try:
         new_state = lifecycle.apply(state, event)
     except SohoaError as exc:
@@ -162,7 +160,7 @@ def _accept(batch: PendingBatch, origin: Origin, event: Event, body: str) -> dic
             event, payload["from_unit"], payload["to_unit"], "handed_over", payload["note"]
         )
     batch.feed(batch.units[dossier_id], [body])
-    batch.rows["documents"] += document_rows(new_state, event)
+    batch.rows["documents"] += document_rows(new_state, event, catalogues)
     batch.rows["page_refs"] += [
         {"sha256": page["sha256"], "dossier_id": dossier_id} for page in _pages(event)
     ]
@@ -214,6 +212,7 @@ def ingest_events(conn: Connection, raw_events: list[Any], origin: Origin) -> li
     valid = [item for _, item, _ in parsed if isinstance(item, Event)]
     stored = _existing(conn, sorted({event.id for event in valid}))
     batch = PendingBatch()
+    catalogues = CatalogueVersions(conn)
     batch.load(conn, {event.dossier_id for event in valid})
     batch.load_codes(conn, {e.payload["code"] for e in valid if e.type is EventType.RECEIVED})
     answers = []
@@ -234,7 +233,7 @@ def ingest_events(conn: Connection, raw_events: list[Any], origin: Origin) -> li
             )
             continue
         try:
-            answers.append(_accept(batch, origin, item, body))
+            answers.append(_accept(batch, origin, item, body, catalogues))
             stored[item.id] = body
         except _Rejected as rejected:
             answers.append(

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from core.catalogue import load_catalogue
 from core.clock import HybridClock
 from server.blobstores import FileBlobStore
 from server.body_limit import BodyLimit
@@ -17,6 +16,7 @@ from server.context import SERVER_NODE, ServerContext
 from server.db import open_database
 from server.deps import current_device_id
 from server.errors import install_error_handler
+from server.feed import publish_shipped
 from server.keys import load_or_create_keys
 from server.logs import log_requests
 from server.portal import mount_portal
@@ -30,13 +30,15 @@ TUS_PREFIX = "/v1/files"
 
 
 def build_context(settings: ServerSettings) -> ServerContext:
-    """Open the database (migrating it), load the keys and catalogue, open the blob store."""
+    """Open the database (migrating it), publish the shipped catalogue, load keys and blobs."""
     keys = load_or_create_keys(settings.keys_dir)
+    db = open_database(settings)
+    with db.write() as conn:
+        publish_shipped(conn)
     return ServerContext(
         settings=settings,
-        db=open_database(settings),
+        db=db,
         keys=keys,
-        catalogue=load_catalogue(),
         clock=HybridClock(SERVER_NODE),
         blobs=FileBlobStore(settings.blobs_dir, keys.blob_key),
     )

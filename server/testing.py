@@ -14,6 +14,7 @@ Other packages' tests use it too (sync, app)::
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy import select
 
+from core.catalogue import shipped_publications
 from server.context import ServerContext
 from server.devices import create_enrolment_code, set_device_status
 from server.feed import append_command, publish
@@ -33,10 +35,27 @@ from server.schema import staff
 from server.settings import ServerSettings
 from server.staff import Role, create_staff, log_in, set_password
 
-__all__ = ["AdminApi", "RunningServer", "running_server", "test_settings"]
+__all__ = ["AdminApi", "RunningServer", "publication_adding", "running_server", "test_settings"]
 
 ADMIN_USERNAME = "admin"
 START_TIMEOUT_SECONDS = 20
+
+
+def publication_adding(code: str, version: str, effective: str = "2026-01-01") -> dict:
+    """Return a catalogue publication body adding `code`, shaped like birth registration."""
+    birth = copy.deepcopy(shipped_publications()[0][1]["added"][0])
+    return {
+        "version": version,
+        "decision": "12/QĐ-UBND",
+        "effective_date": effective,
+        "title": "Bổ sung thủ tục",
+        "title_en": "One more procedure",
+        "added": [{**birth, "code": code, "name": "Thủ tục mới", "name_en": "New procedure"}],
+        "amended": [],
+        "abolished": [],
+        "bundles": [],
+        "abolished_bundles": [],
+    }
 
 
 class AdminApi:

@@ -12,6 +12,9 @@ Usage, in the order the app meets it::
                                                  # names are under the device secret: readable
                                                  # on this device, not from a copied database
     session = vault.unlock(officer_id, pin)      # -> Session (keys live in memory only)
+    twin = Vault.open(data_dir).share(session)   # the same keys over a second connection, for
+                                                 # another thread (sync): no second Scrypt;
+                                                 # locking either session locks both
     session.lock()                               # forget the keys; vault.unlock() again
     vault.unlock_with_recovery(city_x25519_private_key)   # forgotten-PIN admin flow
     vault.wipe()                                 # crypto-shred: device secret, slots, files;
@@ -49,6 +52,12 @@ A ``Session`` (from ``vault.unlock``) does everything that needs the keys::
     session.dossiers.find_by_name("nguyen van an", limit=50) -> list[DossierSummary]
     session.dossiers.list(status=None, due_before=None, overdue=False, unsynced=False,
                           after=None, limit=50) -> DossierPage(items, next_after)
+                                                 # status: one or several; each filter walks
+                                                 # an index newest first and stops at a page
+    session.dossiers.count(status=None, due_before=None, overdue=False, unsynced=False,
+                           received_since=None) -> int          # one index count
+    session.dossiers.due_soonest(before, limit) -> list[DossierSummary]
+                                                 # open dossiers due before `before`, soonest first
     # DossierSummary(id, code, status, procedure_code, applicant_name, applicant_cccd,
     #                received_at, due_at, unsynced)
 

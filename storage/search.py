@@ -10,7 +10,7 @@ alone does not single out a person); every candidate is decrypted and compared.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,10 +24,6 @@ from storage.keyring import Keyring
 __all__ = ["OPEN_STATUSES", "DossierPage", "DossierSearch", "DossierSummary"]
 
 OPEN_STATUSES = ("received", "supplement_requested", "in_processing")
-_UNSYNCED = (
-    "EXISTS (SELECT 1 FROM outbox o WHERE o.dossier_id = d.id"
-    " AND o.state IN ('pending', 'sent', 'quarantined'))"
-)
 
 
 @dataclass(frozen=True)
@@ -109,8 +105,8 @@ class DossierSearch:
         rows = {
             row["id"]: row
             for row in self._db.query(
-                f"SELECT d.id, d.wrapped_key, d.summary_box, {_UNSYNCED} AS unsynced"
-                f" FROM dossiers d WHERE d.id IN ({','.join('?' * len(ids))})",
+                "SELECT id, wrapped_key, summary_box, unsynced"
+                f" FROM dossiers WHERE id IN ({','.join('?' * len(ids))})",
                 ids,
             )
         }
@@ -190,10 +186,32 @@ class DossierSearch:
             offset += limit
         return found[:limit]
 
+    def _conditions(
+        self,
+        due_before: datetime | None,
+        overdue: bool,
+        unsynced: bool,
+        received_since: datetime | None,
+    ) -> tuple[list[str], list]:
+        """The WHERE terms and parameters of the filters other than status."""
+        where, params = [], []
+        if due_before is not None:
+            where.append("d.due_at < ?")
+            params.append(_utc(due_before))
+        if overdue:
+            where.append("d.due_at < ?")
+            params.append(_utc(datetime.fromtimestamp(self._clock_ms() / 1000, UTC)))
+        if unsynced:
+            where.append("d.unsynced = 1")
+        if received_since is not None:
+            where.append("d.received_at >= ?")
+            params.append(_utc(received_since))
+        return where, params
+
     def list(
         self,
         *,
-        status: str | None = None,
+        status: str | Sequence[str] | None = None,
         due_before: datetime | None = None,
         overdue: bool = False,
         unsynced: bool = False,
@@ -202,40 +220,85 @@ class DossierSearch:
     ) -> DossierPage:
         """Return one page of dossiers, newest received first, with optional filters.
 
+        :param status: one status or several.
         :param overdue: only open dossiers (received, awaiting supplement, in processing)
           whose due time has passed.
         :param after: the `next_after` of the previous page.
         """
-        where, params = ["1 = 1"], []
-        if status is not None:
-            where.append("d.status = ?")
-            params.append(status)
-        if due_before is not None:
-            where.append("d.due_at < ?")
-            params.append(_utc(due_before))
-        if overdue:
-            where.append(f"d.due_at < ? AND d.status IN ({','.join('?' * len(OPEN_STATUSES))})")
-            params += [_utc(datetime.fromtimestamp(self._clock_ms() / 1000, UTC)), *OPEN_STATUSES]
-        if unsynced:
-            where.append(_UNSYNCED)
+        where, params = self._conditions(due_before, overdue, unsynced, None)
         if after is not None:
             received_at, _, last_id = after.partition("|")
             where.append("(d.received_at, d.id) < (?, ?)")
             params += [received_at, last_id]
-        # The list index holds every filter column, so the newest-first walk reads the index
-        # only and stops after one page, whatever the filters.
-        rows = self._db.execute(
-            "SELECT d.id, d.received_at FROM dossiers d INDEXED BY dossiers_list"
-            f" WHERE {' AND '.join(where)} ORDER BY d.received_at DESC, d.id DESC LIMIT ?",
-            [*params, limit],
-        ).fetchall()
+        statuses = _statuses(status, overdue)
+        # Each walk reads one index newest first and stops after a page: the few unsynced
+        # dossiers have their own index; a status filter walks that status's part of the status
+        # index (one walk per status, merged); anything else walks the list index, which holds
+        # every filter column.
+        if unsynced:
+            walks = [("dossiers_unsynced", _status_terms(statuses))]
+        elif statuses is not None:
+            walks = [("dossiers_status", (["d.status = ?"], [s])) for s in statuses]
+        else:
+            walks = [("dossiers_list", ([], []))]
+        rows = []
+        for index, (terms, values) in walks:
+            rows += self._db.execute(
+                f"SELECT d.id, d.received_at FROM dossiers d INDEXED BY {index}"
+                f" WHERE {' AND '.join(['1 = 1', *where, *terms])}"
+                " ORDER BY d.received_at DESC, d.id DESC LIMIT ?",
+                [*params, *values, limit],
+            ).fetchall()
+        rows = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)[:limit]
         items = self._load([row[0] for row in rows])
         next_after = f"{rows[-1][1]}|{rows[-1][0]}" if len(rows) == limit else None
         return DossierPage(items, next_after)
 
-    def count(self) -> int:
-        """Return how many dossiers the vault holds."""
-        return self._db.table("dossiers").count
+    def count(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        due_before: datetime | None = None,
+        overdue: bool = False,
+        unsynced: bool = False,
+        received_since: datetime | None = None,
+    ) -> int:
+        """Return how many dossiers match the filters of `list` and were received since a time.
+
+        Without filters, every dossier of the vault is counted.
+        """
+        where, params = self._conditions(due_before, overdue, unsynced, received_since)
+        terms, values = _status_terms(_statuses(status, overdue))
+        return self._db.execute(
+            f"SELECT count(*) FROM dossiers d WHERE {' AND '.join(['1 = 1', *where, *terms])}",
+            [*params, *values],
+        ).fetchone()[0]
+
+    def due_soonest(self, before: datetime, limit: int) -> list[DossierSummary]:
+        """Return up to `limit` open dossiers due before `before`, soonest first."""
+        rows = []
+        for status in OPEN_STATUSES:  # each walk reads the due index in due order, a page long
+            rows += self._db.execute(
+                "SELECT id, due_at FROM dossiers INDEXED BY dossiers_due"
+                " WHERE status = ? AND due_at < ? ORDER BY due_at, id LIMIT ?",
+                [status, _utc(before), limit],
+            ).fetchall()
+        rows = sorted(rows, key=lambda row: (row[1], row[0]))[:limit]
+        return self._load([row[0] for row in rows])
+
+
+def _statuses(status: str | Sequence[str] | None, overdue: bool) -> tuple[str, ...] | None:
+    """The statuses a filter lets through, or None for any."""
+    wanted = None if status is None else (status,) if isinstance(status, str) else tuple(status)
+    if overdue:
+        wanted = tuple(s for s in wanted or OPEN_STATUSES if s in OPEN_STATUSES)
+    return wanted
+
+
+def _status_terms(statuses: tuple[str, ...] | None) -> tuple[list[str], list]:
+    if statuses is None:
+        return [], []
+    return [f"d.status IN ({','.join('?' * len(statuses))})"], list(statuses)
 
 
 def _digits(text: str) -> str:

@@ -46,8 +46,8 @@ class Session:
         kdf_cost: int,
     ):
         self.officer_id = officer_id
+        self.keyring = keyring  # held in memory only; `Vault.share` hands it to a second session
         self._db = db
-        self._keys = keyring
         self._device_secret = device_secret
         self._clock = clock
         self._kdf_cost = kdf_cost
@@ -56,18 +56,17 @@ class Session:
         self.outbox = Outbox(db, keyring, self.blobs)
         self.kv = KeyValueStore(db, keyring)
         self.audit = AuditLog(db, keyring, officer_id, clock)
-        self.audit.record("unlock")
 
     @property
     def locked(self) -> bool:
         """Whether `lock()` was called."""
-        return not self._keys.unlocked
+        return not self.keyring.unlocked
 
     def lock(self) -> None:
         """Forget the keys; every later call on this session raises `VaultLocked`."""
-        if self._keys.unlocked:
+        if self.keyring.unlocked:
             self.audit.record("lock")
-            self._keys.forget()
+            self.keyring.forget()
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -81,10 +80,10 @@ class Session:
             officer_id=officer_id,
             name=name,
             pin=pin,
-            vault_key=self._keys.vault_key,
+            vault_key=self.keyring.vault_key,
             device_secret=self._device_secret,
-            vault_id=self._keys.vault_id,
-            unit_code=self._keys.unit_code,
+            vault_id=self.keyring.vault_id,
+            unit_code=self.keyring.unit_code,
             cost=self._kdf_cost,
             now_ms=created_ms,
         )
@@ -113,8 +112,8 @@ class Session:
             self.officer_id,
             old_pin,
             device_secret=self._device_secret,
-            vault_id=self._keys.vault_id,
-            unit_code=self._keys.unit_code,
+            vault_id=self.keyring.vault_id,
+            unit_code=self.keyring.unit_code,
             now_ms=self._clock(),
         )
         created_ms = self._db.table("slots").get(self.officer_id)["created_ms"]
@@ -124,7 +123,7 @@ class Session:
         flush_deleted(self._db)
 
     def _officer(self, officer_id: str) -> slots.Officer:
-        for officer in slots.list_officers(self._db, self._device_secret, self._keys.unit_code):
+        for officer in slots.list_officers(self._db, self._device_secret, self.keyring.unit_code):
             if officer.id == officer_id:
                 return officer
         raise OfficerError(f"Không có cán bộ {officer_id}", f"No officer {officer_id}")
@@ -146,7 +145,7 @@ class Session:
             self._db.execute("DELETE FROM slots WHERE officer_id = ?", [officer_id])
             self._rewrap(new_key)
             self.audit.record("officer_removed", detail={"officer_id": officer_id})
-        self._keys.replace_vault_key(new_key)
+        self.keyring.replace_vault_key(new_key)
         flush_deleted(self._db)
 
     def rotate_vault_key(self) -> None:
@@ -159,10 +158,10 @@ class Session:
         with self.atomic():
             self._rewrap(new_key)
             self.audit.record("vault_key_rotated")
-        self._keys.replace_vault_key(new_key)
+        self.keyring.replace_vault_key(new_key)
 
     def _rewrap(self, new: bytes) -> None:
-        old = self._keys.vault_key
+        old = self.keyring.vault_key
         for table, pk in (("dossiers", "id"), ("blobs", "ref")):
             for row in list(self._db.query(f"SELECT {pk}, wrapped_key FROM {table}")):
                 key = crypto.unwrap_key(old, row["wrapped_key"], f"{table}.wrapped_key")
@@ -176,7 +175,7 @@ class Session:
             "UPDATE vault SET wrapped_root = ?, generation = generation + 1",
             [crypto.wrap_key(new, root)],
         )
-        slots.reseal_all(self._db, new, self._keys.vault_id, self._keys.unit_code)
+        slots.reseal_all(self._db, new, self.keyring.vault_id, self.keyring.unit_code)
 
     def device_key(self) -> Ed25519PrivateKey | None:
         """Return this device's Ed25519 signing key (set at enrolment), or None."""

@@ -17,7 +17,7 @@ from core.ids import new_id
 from storage import crypto, slots
 from storage.blobs import BLOB_DIR, collect_orphans
 from storage.catalogue import CatalogueCache
-from storage.errors import ForeignVault, VaultExists, VaultNotFound
+from storage.errors import ForeignVault, VaultExists, VaultLocked, VaultNotFound
 from storage.keyring import Keyring
 from storage.keystore import DeviceSecretStore, FileSecretStore
 from storage.schema import DB_NAME, flush_deleted, guard_disk, open_database
@@ -195,7 +195,7 @@ class Vault:
             unit_code=self.unit_code,
             now_ms=self._clock(),
         )
-        return self._session(vault_key, officer_id)
+        return self._unlocked(vault_key, officer_id)
 
     def unlock_with_recovery(self, city_private_key: X25519PrivateKey) -> Session:
         """Open a session with the city's recovery key (the forgotten-PIN admin flow).
@@ -212,12 +212,37 @@ class Vault:
             slots.recovery_aad(self.vault_id, self.unit_code),
             "vault.recovery_sealed",
         )
-        return self._session(vault_key, "recovery")
+        return self._unlocked(vault_key, "recovery")
 
-    def _session(self, vault_key: bytes, officer_id: str) -> Session:
+    def share(self, session: Session) -> Session:
+        """Return a session on this vault's connection holding the keys of `session`, no PIN asked.
+
+        For a second thread (sync) after one unlock: `session` comes from this same vault opened
+        on another connection, and the PIN is not stretched again. Both sessions hold one set of
+        keys, so locking either, or closing or wiping either vault, locks both.
+
+        :raises ForeignVault: when `session` belongs to another vault.
+        :raises VaultLocked: when `session` is locked.
+        """
+        keyring = session.keyring
+        if keyring.vault_id != self.vault_id:
+            raise ForeignVault(
+                "Phiên làm việc thuộc một kho dữ liệu khác", "The session belongs to another vault"
+            )
+        if not keyring.unlocked:
+            raise VaultLocked()
+        return self._session(keyring, session.officer_id)
+
+    def _unlocked(self, vault_key: bytes, officer_id: str) -> Session:
         wrapped_root = self.db.table("vault").get(1)["wrapped_root"]
         root_key = crypto.unwrap_key(vault_key, wrapped_root, "vault.wrapped_root")
-        keyring = Keyring(vault_key, root_key, self.vault_id, self.unit_code)
+        session = self._session(
+            Keyring(vault_key, root_key, self.vault_id, self.unit_code), officer_id
+        )
+        session.audit.record("unlock")
+        return session
+
+    def _session(self, keyring: Keyring, officer_id: str) -> Session:
         self._keyrings.append(keyring)
         return Session(
             self.db,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -63,14 +64,10 @@ class SyncClient:
         if json_body is not None:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
             headers = {"Content-Type": "application/json", **(headers or {})}
-        try:
+        with _translated(method, path):
             response = self.http.request(
                 method, path, content=content, headers=headers, params=params
             )
-        except httpx.TimeoutException as error:
-            raise TimedOut(f"{method} {path}: {type(error).__name__}") from error
-        except (httpx.TransportError, httpx.DecodingError) as error:
-            raise Offline(f"{method} {path}: {type(error).__name__}") from error
         if response.status_code not in expect:
             raise _refusal(response, method, path)
         return response
@@ -87,6 +84,13 @@ class SyncClient:
         """Redeem a one-time enrolment code with the device's raw Ed25519 public key."""
         body = {"code": code, "public_key": base64.b64encode(public_key).decode(), "label": label}
         return self.request_json("POST", "/v1/enrol", expect=(201,), json_body=body)
+
+    def whoami(self) -> dict[str, Any]:
+        """Return the server's record of the device signing the request (``GET /v1/device``)."""
+        reply = self.request_json("GET", "/v1/device")
+        if not isinstance(reply, dict):
+            raise Offline("GET /v1/device: unreadable reply")
+        return reply
 
     def missing_blobs(self, hashes: list[str]) -> list[str]:
         """Return the hashes among `hashes` that the server does not hold yet."""
@@ -143,6 +147,34 @@ class SyncClient:
             raise Offline("POST /v1/device/documents/page: the page arrived damaged")
         return data
 
+    def read_page(
+        self, sha256: str, into: bytearray, on_bytes: Callable[[int], None] | None = None
+    ) -> None:
+        """Append a page of a dossier the unit may see to `into`, from byte ``len(into)`` on.
+
+        Bytes that arrived before a cut stay in `into`, so the next call asks only for the rest
+        (HTTP Range); the caller checks the whole page against its hash.
+
+        :param on_bytes: told the size of each piece as it arrives (for progress).
+        :raises Offline: the link failed midway, or a resumed reply starts at the wrong byte.
+        :raises ServerRefused: 404 when the unit may not see the page or the city lacks it yet.
+        """
+        path = f"/v1/blobs/{sha256}"
+        headers = {"Range": f"bytes={len(into)}-"} if into else None
+        with _translated("GET", path), self.http.stream("GET", path, headers=headers) as response:
+            if response.status_code not in (200, 206):
+                response.read()
+                raise _refusal(response, "GET", path)
+            if response.status_code == 200:
+                into.clear()  # the whole page is coming (a server may ignore Range)
+            elif not response.headers.get("Content-Range", "").startswith(f"bytes {len(into)}-"):
+                into.clear()
+                raise Offline(f"GET {path}: the resumed reply starts at the wrong byte")
+            for piece in response.iter_bytes():
+                into.extend(piece)
+                if on_bytes is not None:
+                    on_bytes(len(piece))
+
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send one request and return its decoded JSON body.
 
@@ -153,6 +185,17 @@ class SyncClient:
             return response.json()
         except ValueError as error:
             raise Offline(f"{method} {path}: unreadable reply") from error
+
+
+@contextmanager
+def _translated(method: str, path: str) -> Iterator[None]:
+    """Turn the httpx errors raised inside into TimedOut or Offline."""
+    try:
+        yield
+    except httpx.TimeoutException as error:
+        raise TimedOut(f"{method} {path}: {type(error).__name__}") from error
+    except (httpx.TransportError, httpx.DecodingError) as error:
+        raise Offline(f"{method} {path}: {type(error).__name__}") from error
 
 
 def _reason(response: httpx.Response) -> str:

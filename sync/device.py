@@ -69,8 +69,11 @@ class DeviceIdentity:
 
 def request_enrolment(
     client: SyncClient, server_url: str, code: str, label: str = ""
-) -> tuple[DeviceIdentity, Ed25519PrivateKey]:
-    """Redeem `code` with a fresh device key and return the identity the server gave.
+) -> tuple[DeviceIdentity, Ed25519PrivateKey, list[dict[str, Any]]]:
+    """Redeem `code` with a fresh device key; return the identity, the key and the publications.
+
+    The publications are every catalogue and calendar version the city has published, as
+    ``{kind, version, body}``, so a device can work offline from its first day.
 
     :raises ServerRefused: the code is unknown, used or expired.
     :raises Offline: the server could not be reached.
@@ -88,9 +91,10 @@ def request_enrolment(
             agency_code=reply["code_issuer"]["agency_code"],
             device_slot=int(reply["code_issuer"]["device_slot"]),
         )
+        publications = [p for p in reply["publications"] if isinstance(p, dict)]
     except (KeyError, TypeError, ValueError) as error:
         raise ServerRefused(201, "enrolment reply lacks a field", method="POST") from error
-    return identity, key
+    return identity, key, publications
 
 
 def store_identity(session: DeviceVault, identity: DeviceIdentity, key: Ed25519PrivateKey) -> None:

@@ -1,9 +1,11 @@
-"""One sync run: page blobs up (only those the server lacks), events up, the change feed down.
+"""One sync run: page blobs up (only those the server lacks), events up, the change feed down,
+then the pages the feed named that the vault lacks (dossiers routed in from other units).
 
 Every step is safe to repeat. Blobs are content-addressed and resumable; an event batch's
 Idempotency-Key is the hash of its body, so a batch re-sent after a lost answer gets the same
 answer; each feed page is applied before its cursor is saved, and applying it twice changes
-nothing. Kill the process anywhere and the next run simply goes on.
+nothing; a downloaded page counts as held only once its vault row is committed. Kill the
+process anywhere and the next run simply goes on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from storage.errors import NotFound
 from sync.chunking import KIB, ChunkPolicy
 from sync.client import SyncClient
 from sync.device import DeviceIdentity
-from sync.errors import Offline, SyncError
+from sync.errors import Offline, ServerRefused, SyncError
 from sync.plan import (
     FeedPage,
     event_batches,
@@ -35,10 +37,16 @@ from sync.progress import Progress
 from sync.state import SyncState
 from sync.tus import TusUploader
 
-__all__ = ["FEED_CURSOR", "HLC_LAST", "RunReport", "SyncEngine"]
+__all__ = ["FEED_CURSOR", "HLC_LAST", "PAGES_WANTED", "RunReport", "SyncEngine"]
 
 FEED_CURSOR = "feed.cursor"
 HLC_LAST = "clock.hlc_last"
+PAGES_WANTED = "pages.wanted"
+# Pages fetched per run, by their declared sizes: at 2G's ~40 kbit/s about seven minutes, so a
+# run ends and the next one (events first) goes on with the rest. One page always goes.
+PAGE_BUDGET = 2 * 1024 * 1024
+# Cuts one page may survive within a run, each resumed from the last byte that arrived.
+PAGE_RESUMES = 3
 # A few uploads in flight fill a high-latency link: while one waits for its answer, the others
 # send. More than this only splits the same bandwidth further.
 UPLOAD_WORKERS = 3
@@ -58,6 +66,9 @@ class RunReport:
     events_quarantined: int = 0
     feed_events: int = 0
     unanswered: int = 0
+    pages_fetched: int = 0
+    pages_damaged: int = 0
+    pages_unavailable: int = 0
     wiped: bool = False
 
 
@@ -82,6 +93,7 @@ class SyncEngine:
         progress: Progress | None = None,
         policy: ChunkPolicy | None = None,
         workers: int = UPLOAD_WORKERS,
+        page_budget: int = PAGE_BUDGET,
     ):
         self.session = session
         self.client = client
@@ -90,6 +102,7 @@ class SyncEngine:
         self.progress = progress or Progress()
         self.uploader = TusUploader(client, state, policy=policy, progress=self.progress)
         self.workers = workers
+        self.page_budget = page_budget
         self.batch_policy = ChunkPolicy(initial=64 * KIB, minimum=2 * KIB, maximum=256 * KIB)
         self.feed_limit = FEED_PAGE_MAX
         self._malformed_tries: dict[int, int] = {}
@@ -97,7 +110,7 @@ class SyncEngine:
         self._on_publication = on_publication
 
     def run_once(self) -> RunReport:
-        """Push blobs, push events, pull the feed; raise the first error that stops the run."""
+        """Push blobs, push events, pull the feed and its missing pages; raise the first error."""
         report = RunReport()
         pending_events = self.session.outbox.pending_events(limit=PLAN_LOOKAHEAD)
         pending_blobs = self.session.outbox.pending_blobs()
@@ -110,6 +123,8 @@ class SyncEngine:
             self.push_blobs(report)
             self.push_events(report)
             self.pull_feed(report)
+            if not report.wiped:
+                self.pull_pages(report)
         except SyncError as error:
             self.progress.failed(error)
             raise
@@ -226,6 +241,7 @@ class SyncEngine:
                     report.wiped = True
                     return
             self._apply_events(page.events)
+            self._want_pages(page.events)
             for publication in page.publications:
                 if self._on_publication is not None:
                     self._on_publication(publication)
@@ -234,6 +250,70 @@ class SyncEngine:
             if not page.more or page.cursor == cursor:
                 return
             cursor = page.cursor
+
+    def pull_pages(self, report: RunReport) -> None:
+        """Download the pages the feed named that the vault lacks, up to the run's byte budget.
+
+        Each page is checked against its SHA-256 before it is stored (encrypted, like a scanned
+        one, and never queued for upload); a damaged page or one the city does not hold yet
+        stays wanted for the next run.
+        """
+        wanted: dict[str, int] = self.state.get(PAGES_WANTED, {})
+        # A page stored just before a kill is held; only the wanted list was behind.
+        held = {sha for sha in wanted if self.session.blobs.has(sha)}
+        self._forget_wanted(held)
+        todo: dict[str, int] = {}
+        for sha, size in wanted.items():
+            if sha in held:
+                continue
+            if todo and sum(todo.values()) + size > self.page_budget:
+                break
+            todo[sha] = size
+        self.progress.queue(items=len(todo), nbytes=sum(todo.values()))
+        for sha in todo:
+            try:
+                data = self._fetch_page(sha)
+            except ServerRefused as error:
+                if error.status != 404:
+                    raise
+                report.pages_unavailable += 1
+                continue
+            if hashlib.sha256(data).hexdigest() != sha:
+                report.pages_damaged += 1
+                continue
+            self.session.blobs.put(data)
+            self._forget_wanted({sha})
+            self.progress.confirmed(items=1, nbytes=len(data))
+            report.pages_fetched += 1
+
+    def _fetch_page(self, sha: str) -> bytes:
+        """Return a page's bytes as they arrived, resuming after a cut that brought some bytes."""
+        data, resumes = bytearray(), 0
+        while True:
+            before = len(data)
+            try:
+                self.client.read_page(sha, data, lambda n: self.progress.sent(nbytes=n))
+                return bytes(data)
+            except Offline:
+                resumes += 1
+                if resumes > PAGE_RESUMES or len(data) <= before:
+                    raise
+
+    def _want_pages(self, events: list[Event]) -> None:
+        """Note the pages `events` name that the vault lacks, before the feed cursor moves on."""
+        wanted: dict[str, int] = self.state.get(PAGES_WANTED, {})
+        lacking = {
+            sha: size
+            for sha, size in page_sizes(events).items()
+            if sha not in wanted and not self.session.blobs.has(sha)
+        }
+        if lacking:
+            self.state.set(PAGES_WANTED, wanted | lacking)
+
+    def _forget_wanted(self, hashes: set[str]) -> None:
+        if hashes:
+            wanted = self.state.get(PAGES_WANTED, {})
+            self.state.set(PAGES_WANTED, {k: v for k, v in wanted.items() if k not in hashes})
 
     def _check_feed_page(self, page: FeedPage, cursor: int) -> None:
         """Refuse a feed page that cannot be what the server sent; it is fetched again.

@@ -10,7 +10,8 @@
     │   ├── UploadGone       a tus upload expired or was removed (404/410)
     │   └── OffsetMismatch   a tus chunk was sent at an offset the server does not hold (409)
     ├── ChecksumMismatch     the server discarded a chunk whose SHA-256 did not match (460)
-    └── NotEnrolled          this data directory holds no enrolled device yet
+    ├── NotEnrolled          this data directory holds no enrolled device yet
+    └── UnknownDevice        a server at a new address does not know this device
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "ServerRefused",
     "SyncError",
     "TimedOut",
+    "UnknownDevice",
     "UploadGone",
 ]
 
@@ -79,6 +81,19 @@ class ClockSkewed(ServerRefused):
     def __init__(self, server_time: int, *, method: str = "", path: str = ""):
         self.server_time = server_time
         super().__init__(401, f"clock skew, server time {server_time}", method=method, path=path)
+
+
+class UnknownDevice(SyncError):
+    """The server at a new address does not know this device: it is not the device's city."""
+
+    code = "unknown_device"
+
+    def __init__(self, url: str):
+        self.url = url
+        super().__init__(
+            f"Máy chủ {url} không nhận ra thiết bị này; đó không phải máy chủ thành phố đã đăng ký",
+            f"The server at {url} does not know this device; it is not the city it enrolled with",
+        )
 
 
 class UploadGone(ServerRefused):

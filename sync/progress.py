@@ -1,4 +1,8 @@
-"""What the sync engine reports while it works: items and bytes queued, sent and confirmed."""
+"""What the sync engine reports while it works: items and bytes queued, sent and confirmed.
+
+Pages downloaded for dossiers routed in count like uploads: queued when a run plans them, "sent"
+as their bytes cross the link, confirmed once stored in the vault.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +98,7 @@ class Progress:
             self._counts["bytes_queued"] = self._counts["bytes_sent"] + nbytes
 
     def sent(self, *, items: int = 0, nbytes: int = 0) -> None:
-        """Record bytes or items that left the device, and update the speed."""
+        """Record bytes or items that crossed the link (either way), and update the speed."""
         with self._lock:
             self._counts["items_sent"] += items
             self._counts["bytes_sent"] += nbytes

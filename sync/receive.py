@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.calendar import TIMEZONE, due_at
-from core.catalogue import COMPETENT_UNIT_RULES, competent_unit, fee_for, load_catalogue
+from core.catalogue import COMPETENT_UNIT_RULES, competent_unit, fee_for
 from core.codes import CodeIssuer
 from core.events import Event, EventType, make_event
 from core.ids import new_id
@@ -62,7 +62,8 @@ def receive_dossier(
     :raises UnknownProcedure: (core) no procedure has `procedure_code`.
     :raises ScanError: (scan) a photo cannot be read or holds no page.
     """
-    catalogue = load_catalogue()
+    # Shipped plus what the city published, as the officer app uses it.
+    catalogue = device.vault.catalogue.history().current(datetime.now(TIMEZONE).date())
     procedure = catalogue.get(procedure_code)
     pages = [process_photo(path.read_bytes(), dpi=dpi) for path in photos]
     unit_code = device.identity.unit_code

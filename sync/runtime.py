@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,14 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from core.clock import HybridClock, Timestamp
-from storage import Vault
+from storage import Session, Vault
 from storage.errors import OfficerError
 from sync.bundle import seal_bundle
 from sync.chunking import ChunkPolicy
 from sync.client import SyncClient
 from sync.device import DeviceIdentity, load_identity, request_enrolment, store_identity
 from sync.engine import HLC_LAST, SyncEngine
+from sync.errors import ServerRefused, UnknownDevice
 from sync.progress import Progress
 from sync.signing import ServerClock, SigningAuth
 from sync.state import STATE_FILE, SyncState
@@ -69,17 +70,25 @@ class DeviceRuntime:
 
     @classmethod
     def open(
-        cls, data_dir: Path | str, pin: str, *, officer: str | None = None, **vault_options: Any
+        cls,
+        data_dir: Path | str,
+        pin: str | Session,
+        *,
+        officer: str | None = None,
+        **vault_options: Any,
     ) -> DeviceRuntime:
         """Open and unlock the vault in `data_dir` and load the device identity.
 
+        :param pin: the officer's PIN, or a session of this vault already unlocked in this
+          process: its keys are shared over this runtime's own connection (`Vault.share`), so
+          the PIN is not stretched a second time.
         :raises NotEnrolled: the vault exists but the device was never enrolled.
         :raises VaultError: (storage) no vault, wrong PIN.
         """
         data_dir = Path(data_dir)
         vault = Vault.open(data_dir, **vault_options)
         try:
-            session = unlock(vault, pin, officer)
+            session = vault.share(pin) if isinstance(pin, Session) else unlock(vault, pin, officer)
             identity, key = load_identity(session, str(data_dir))
         except BaseException:
             vault.close()
@@ -106,7 +115,9 @@ class DeviceRuntime:
         :raises VaultExists: (storage) `data_dir` already holds a vault.
         """
         data_dir = Path(data_dir)
-        identity, key = request_enrolment(SyncClient(http), str(http.base_url), code, label)
+        identity, key, publications = request_enrolment(
+            SyncClient(http), str(http.base_url), code, label
+        )
         vault = Vault.create(
             data_dir,
             unit_code=identity.unit_code,
@@ -117,7 +128,12 @@ class DeviceRuntime:
         )
         session = unlock(vault, pin)
         store_identity(session, identity, key)
-        return cls(data_dir, vault, session, SyncState.open(data_dir), identity, key, ServerClock())
+        device = cls(
+            data_dir, vault, session, SyncState.open(data_dir), identity, key, ServerClock()
+        )
+        for publication in publications:
+            device._store_publication(publication)
+        return device
 
     def http(self, base_url: str | None = None, **options: Any) -> httpx.Client:
         """Return an httpx client that signs every request with the device key."""
@@ -187,6 +203,7 @@ class DeviceRuntime:
         return data, len(events), len(blobs)
 
     def _store_publication(self, publication: dict[str, Any]) -> None:
+        # Stored as sent; a body that does not replay is skipped when the catalogue is built.
         if publication.get("kind") == "catalogue" and isinstance(publication.get("version"), str):
             body = json.dumps(publication.get("body"), ensure_ascii=False).encode()
             self.vault.catalogue.put(publication["version"], body)
@@ -198,6 +215,27 @@ class DeviceRuntime:
         self.vault.wipe()
         for suffix in ("", "-wal", "-shm"):
             (self.data_dir / (STATE_FILE + suffix)).unlink(missing_ok=True)
+
+    def move_to(self, server_url: str) -> DeviceIdentity:
+        """Point this device at the city server's new address, once that server knows it.
+
+        The check is a signed round trip: only the city this device enrolled with holds its key,
+        so a wrong or look-alike address is refused before anything is sent there.
+
+        :raises UnknownDevice: the server at `server_url` does not know this device.
+        :raises Offline: the server at `server_url` could not be reached.
+        """
+        server_url = server_url.strip().rstrip("/")
+        with self.http(server_url) as http:
+            try:
+                record = SyncClient(http).whoami()
+            except ServerRefused as error:
+                raise UnknownDevice(server_url) from error
+        if record.get("device_id") != self.identity.device_id:
+            raise UnknownDevice(server_url)
+        self.identity = replace(self.identity, server_url=server_url)
+        store_identity(self.session, self.identity, self.key)
+        return self.identity
 
     def close(self) -> None:
         """Save the clock offset, lock the session and close the files."""

@@ -29,9 +29,11 @@ class ApplicantPanel:
     def __init__(self, screen) -> None:
         self.screen = screen
         self.fields: dict[str, ft.TextField] = {}
+        self.choices: dict[str, dict[str, ft.Button]] = {}
         # Kept here, not only in the widget, so a redraw of the step keeps what was pasted.
         self.qr_text = ""
-        self.qr_filled = False
+        self.qr_note = ft.Text("", color=ft.Colors.GREEN_800, visible=False)
+        self.gender_error = ft.Text("", color=ft.Colors.RED_700)
 
     @property
     def form(self):
@@ -44,14 +46,25 @@ class ApplicantPanel:
 
     def _show_errors(self) -> None:
         language = self.screen.tr.language
+        form = self.form
         for name, field in self.fields.items():
-            error = self.form.errors.get(name)
+            error = form.errors.get(name)
             field.error = error.message(language) if error else None
             field.value = (
-                self.form.values.get(name, field.value)
+                form.values.get(name, field.value)
                 if name != "return_address"
-                else (self.form.return_address)
+                else (form.return_address)
             )
+        chosen = {
+            "gender": form.values.get("gender", ""),
+            "channel": form.channel,
+            "return_method": form.return_method,
+        }
+        for name, buttons in self.choices.items():
+            for option, button in buttons.items():
+                button.bgcolor = ft.Colors.INDIGO_100 if option == chosen[name] else None
+        gender_error = form.errors.get("gender")
+        self.gender_error.value = gender_error.message(language) if gender_error else ""
 
     def _text(self, name: str, *, multiline: bool = False) -> ft.Control:
         field = ft.TextField(
@@ -70,34 +83,37 @@ class ApplicantPanel:
         if name in ("birth_date", "gender") and "cccd" in self.fields:
             self.fields["cccd"].update()
 
-    def _choice(self, name: str, options: tuple[str, ...], current: str) -> ft.Control:
+    def _choice(self, name: str, options: tuple[str, ...]) -> ft.Control:
         tr = self.screen.tr
+        buttons = {
+            option: ft.Button(
+                content=ft.Text(tr(f"{name}.{option}"), size=16),
+                height=TOUCH_HEIGHT,
+                on_click=lambda _, o=option: self._chose(name, o),
+            )
+            for option in options
+        }
+        self.choices[name] = buttons
         return ft.Row(
-            [
-                tagged(
-                    f"{name}-{option}",
-                    ft.Button(
-                        content=ft.Text(tr(f"{name}.{option}"), size=16),
-                        height=TOUCH_HEIGHT,
-                        bgcolor=ft.Colors.INDIGO_100 if option == current else None,
-                        on_click=lambda _, o=option: self._chose(name, o),
-                    ),
-                )
-                for option in options
-            ],
-            wrap=True,
+            [tagged(f"{name}-{option}", button) for option, button in buttons.items()], wrap=True
         )
 
     def _chose(self, name: str, option: str) -> None:
+        posted_before = self.form.return_method == "post"
         self._store(set_field(self.form, name, option))
-        self.screen.render()
-        self.screen.shell.page.update()
+        if (self.form.return_method == "post") != posted_before:
+            self.screen.render()  # the postal address field comes or goes
+        self.screen.show()
 
     def _fill_from_qr(self, payload: str) -> None:
+        # Values go into the fields already on screen: rebuilding the step would cost a redraw
+        # and could drop what the officer is typing elsewhere on it.
         self._store(fill_from_chip_qr(self.form, payload))
-        self.qr_filled = "cccd" not in self.form.errors
-        self.screen.render()
-        self.screen.shell.page.update()
+        filled = "cccd" not in self.form.errors
+        name = self.form.values.get("name", "")
+        self.qr_note.value = self.screen.tr("applicant.filled_from_qr", name=name)
+        self.qr_note.visible = filled
+        self.screen.show()
 
     async def _paste_qr(self, _: ft.Event) -> None:
         self._fill_from_qr(self.qr_text)
@@ -115,20 +131,12 @@ class ApplicantPanel:
             return
         self._fill_from_qr(self.qr_text)
 
-    def _filled_note(self) -> list[ft.Control]:
-        if not self.qr_filled:
-            return []
-        name = self.form.values.get("name", "")
-        note = ft.Text(
-            self.screen.tr("applicant.filled_from_qr", name=name), color=ft.Colors.GREEN_800
-        )
-        return [tagged("applicant-chipqr-filled", note)]
-
     def controls(self) -> list[ft.Control]:
         """The fields of the applicant step, filled with what was typed before."""
         tr = self.screen.tr
         form = self.form
         self.fields = {}
+        self.choices = {}
         self.qr_field = ft.TextField(
             label=tr("applicant.chip_qr"),
             text_size=16,
@@ -158,7 +166,7 @@ class ApplicantPanel:
                 ],
                 wrap=True,
             ),
-            *self._filled_note(),
+            tagged("applicant-chipqr-filled", self.qr_note),
             self._text("cccd"),
             self._text("name"),
             ft.Row(
@@ -168,20 +176,14 @@ class ApplicantPanel:
                 ]
             ),
             ft.Text(tr("applicant.gender"), size=16),
-            self._choice("gender", ("male", "female"), form.values.get("gender", "")),
-            tagged(
-                "applicant-gender-error",
-                ft.Text(
-                    form.errors["gender"].message(tr.language) if "gender" in form.errors else "",
-                    color=ft.Colors.RED_700,
-                ),
-            ),
+            self._choice("gender", ("male", "female")),
+            tagged("applicant-gender-error", self.gender_error),
             self._text("address", multiline=True),
             self._text("residence_unit"),
             ft.Text(tr("applicant.channel"), size=16),
-            self._choice("channel", ("counter", "online", "post"), form.channel),
+            self._choice("channel", ("counter", "online", "post")),
             ft.Text(tr("applicant.return_method"), size=16),
-            self._choice("return_method", ("counter", "post"), form.return_method),
+            self._choice("return_method", ("counter", "post")),
         ]
         if form.return_method == "post":
             rows.append(self._text("return_address", multiline=True))

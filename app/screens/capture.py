@@ -53,7 +53,7 @@ class ComponentsPanel:
 
     def _store(self, checklist) -> None:
         self.screen.set_state(replace(self.screen.state, checklist=checklist))
-        self.screen.shell.page.update()
+        self.screen.show()
 
     def _thumb(self, item: ComponentPages, index: int, page) -> ft.Control:
         tr = self.screen.tr
@@ -226,7 +226,9 @@ class ComponentsPanel:
         targets = [(f, f"{uuid.uuid4().hex}.upload") for f in files]
         self._pending[component_id] = [(f.name, target) for f, target in targets]
         picker.on_upload = lambda e, c=component_id: shell.page.run_task(self._uploaded, c, e)
-        self._set_busy(component_id, self.screen.tr("intake.uploading", n=len(files)))
+        self.busy[component_id] = self.screen.tr("intake.uploading", n=len(files))
+        self.screen.render()
+        shell.page.update()  # the whole page: the browser must learn the picker's new handler
         await picker.upload(
             [
                 ft.FilePickerUploadFile(
@@ -253,7 +255,7 @@ class ComponentsPanel:
         if not pending:
             self.busy.pop(component_id, None)
             self.screen.render()
-            self.screen.shell.page.update()
+            self.screen.show()
 
     async def _process(self, component_id: str, path: Path, name: str, *, keep: bool) -> None:
         shell = self.screen.shell
@@ -271,12 +273,12 @@ class ComponentsPanel:
     def _fail(self, component_id: str, text: str) -> None:
         self.errors[component_id] = text
         self.screen.render()
-        self.screen.shell.page.update()
+        self.screen.show()
 
     def _set_busy(self, component_id: str, text: str) -> None:
         self.busy[component_id] = text
         self.screen.render()
-        self.screen.shell.page.update()
+        self.screen.show()
 
     def _say(self, key: str, **values: object) -> str:
         return self.screen.tr(f"reuse.{key}", **values)
@@ -303,7 +305,7 @@ class ComponentsPanel:
         self.offers = offers
         if offers.by_component:  # redraw only for something to show: a redraw rebuilds buttons
             self.screen.render()
-            shell.page.update()
+            self.screen.show()
 
     def _reuse_rows(self, number: int, item: ComponentPages) -> list[ft.Control]:
         if item.pages and all(p.reused for p in item.pages):

@@ -7,6 +7,7 @@ from datetime import datetime
 import flet as ft
 
 from app.forms_data import forms_produced
+from app.screens.conflicts import conflict_controls
 from app.screens.home import dossier_tile
 from app.screens.lifecycle_steps import StepPanel
 from app.state.actions import one_tap_actions
@@ -54,7 +55,7 @@ async def build_dossiers(shell) -> ft.Control:
 
     async def load(query: DossierQuery) -> None:
         render(query, *await shell.run(shell.desk.find, query))
-        shell.page.update()
+        shell.show(screen)
 
     def searched(event: ft.Event) -> None:
         text = event.control.value or ""
@@ -87,11 +88,12 @@ async def build_dossiers(shell) -> ft.Control:
     )
     first = DossierQuery()
     render(first, *await shell.run(shell.desk.find, first))
-    return ft.Column(
+    screen = ft.Column(
         [heading(tr("nav.dossiers")), search, filters, rows, pager],
         scroll=ft.ScrollMode.AUTO,
         spacing=10,
     )
+    return screen
 
 
 async def build_dossier(shell) -> ft.Control:
@@ -134,7 +136,7 @@ async def build_dossier(shell) -> ft.Control:
         )
         for kind in one_tap_actions(state)
     ]
-    procedure = shell.backend.catalogue.get(state.procedure_code)
+    procedure = shell.backend.catalogue_of(state.catalogue_version).get(state.procedure_code)
     steps = StepPanel(shell, state, [c.name for c in procedure.components])
     english = tr.language == "en"
     forms = [
@@ -147,22 +149,7 @@ async def build_dossier(shell) -> ft.Control:
         )
         for number in forms_produced(state)
     ]
-    conflicts = [
-        tagged(
-            f"conflict-{n}",
-            ft.Text(
-                tr(
-                    "dossier.conflict",
-                    field=c.field,
-                    kept=c.kept.value,
-                    overwritten=c.overwritten.value,
-                ),
-                color=ft.Colors.ORANGE_800,
-                size=16,
-            ),
-        )
-        for n, c in enumerate(state.conflicts)
-    ]
+    conflicts = conflict_controls(shell, state)
 
     return ft.Column(
         [
@@ -175,7 +162,7 @@ async def build_dossier(shell) -> ft.Control:
             ft.Text(
                 f"{tr('dossier.due')}: {state.due_at.astimezone(TIMEZONE):%H:%M %d/%m/%Y}", size=17
             ),
-            *_section(tr("dossier.conflicts", n=len(conflicts)), conflicts),
+            *_section(tr("dossier.conflicts", n=len(state.conflicts)), conflicts),
             *_section(
                 tr("dossier.actions"),
                 [ft.Row(actions, wrap=True), steps.view] if actions or steps.buttons() else [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,21 +21,42 @@ __all__ = ["build_intake"]
 class IntakeScreen:
     """Holds the new-dossier state and re-renders the current step when it changes."""
 
-    def __init__(self, shell) -> None:
+    def __init__(self, shell, catalogue: object) -> None:
         self.shell = shell
         self.tr = shell.tr
+        self.catalogue = catalogue  # read once: the backend looks up published versions per read
         self.state = IntakeState()
-        self.stepper = ft.Row(spacing=8, wrap=True)
+        self.chips = {step: self._chip(step) for step in Step if step is not Step.received}
+        self.stepper = ft.Row(
+            [tagged(f"step-{step}", chip) for step, chip in self.chips.items()],
+            spacing=8,
+            wrap=True,
+        )
         self.body = ft.Column(spacing=12, expand=True, scroll=ft.ScrollMode.AUTO)
+        self.root = ft.Column(
+            [heading(self.tr("intake.title")), self.stepper, self.body], expand=True
+        )
         self.applicant = ApplicantPanel(self)
         self.components = ComponentsPanel(self)
         self.search_results = ft.Column(spacing=4)
+        # One tile per procedure or bundle, reused while the officer types: unchanged results
+        # cost the browser nothing.
+        self._tiles: dict[str, ft.Control] = {}
         self.receive_button: ft.Control | None = None
 
     def control(self) -> ft.Control:
         """The whole screen."""
         self.render()
-        return ft.Column([heading(self.tr("intake.title")), self.stepper, self.body], expand=True)
+        return self.root
+
+    def show(self) -> None:
+        """Send this screen's changes to the browser, unless the officer has moved to another."""
+        self.shell.show(self.root)
+
+    def _chip(self, step: Step) -> ft.Chip:
+        return ft.Chip(
+            label=ft.Text(self.tr(f"intake.step.{step}")), on_select=lambda _: self.move(step)
+        )
 
     def set_state(self, state: IntakeState, *, redraw: bool = True) -> None:
         """Store the new state; redraw the step when it changed page."""
@@ -47,24 +69,13 @@ class IntakeScreen:
     def move(self, step: Step) -> None:
         """Go to `step` if the form allows it (errors keep the officer on the applicant page)."""
         self.set_state(go_to(self.state, step))
-        self.shell.page.update()
+        self.show()
 
     def render(self) -> None:
-        """Rebuild the stepper and the current step."""
-        tr = self.tr
-        self.stepper.controls = [
-            tagged(
-                f"step-{step}",
-                ft.Chip(
-                    label=ft.Text(tr(f"intake.step.{step}")),
-                    selected=step == self.state.step,
-                    on_select=lambda _, s=step: self.move(s),
-                    disabled=self.state.receipt is not None,
-                ),
-            )
-            for step in Step
-            if step is not Step.received
-        ]
+        """Mark the current step in the stepper and rebuild its page."""
+        for step, chip in self.chips.items():
+            chip.selected = step == self.state.step
+            chip.disabled = self.state.receipt is not None
         builders = {
             Step.procedure: self._procedure_step,
             Step.applicant: self.applicant.controls,
@@ -93,53 +104,57 @@ class IntakeScreen:
         return [field, self.search_results]
 
     def _search(self, event: ft.Event) -> None:
-        search = search_procedures(self.shell.backend.catalogue, event.control.value)
+        search = search_procedures(self.catalogue, event.control.value)
         self.state = replace(self.state, search=search)
         self._show_results()
         self.search_results.update()
 
     def _show_results(self) -> None:
-        tr = self.tr
         search = self.state.search
-        tiles: list[ft.Control] = []
-        for procedure in search.results:
-            facts = self.shell.backend.procedure_facts(procedure, tr)
-            tiles.append(
-                tagged(
-                    f"procedure-{procedure.code}",
-                    ft.ListTile(
-                        title=ft.Text(f"{procedure.name}", size=17),
-                        subtitle=ft.Text(f"{procedure.code} · {facts}"),
-                        leading=ft.Icon(ft.Icons.ASSIGNMENT),
-                        on_click=lambda _, p=procedure: self._choose(p),
-                    ),
-                )
-            )
-        for bundle in search.bundles:
-            tiles.append(
-                tagged(
-                    f"bundle-{bundle.code}",
-                    ft.ListTile(
-                        title=ft.Text(tr("intake.bundle", name=bundle.name), size=17),
-                        subtitle=ft.Text(" + ".join(bundle.procedures)),
-                        leading=ft.Icon(ft.Icons.LAYERS),
-                        on_click=lambda _, b=bundle: self._open_bundle(b),
-                    ),
-                )
-            )
+        tiles = [self._procedure_tile(p) for p in search.results]
+        tiles += [self._bundle_tile(b) for b in search.bundles]
         if search.query and not tiles:
-            tiles.append(ft.Text(tr("intake.no_procedure")))
+            tiles.append(ft.Text(self.tr("intake.no_procedure")))
         self.search_results.controls = tiles
 
+    def _procedure_tile(self, procedure: object) -> ft.Control:
+        key = f"procedure-{procedure.code}"
+        if key not in self._tiles:
+            facts = self.shell.backend.procedure_facts(procedure, self.tr)
+            self._tiles[key] = tagged(
+                key,
+                ft.ListTile(
+                    title=ft.Text(f"{procedure.name}", size=17),
+                    subtitle=ft.Text(f"{procedure.code} · {facts}"),
+                    leading=ft.Icon(ft.Icons.ASSIGNMENT),
+                    on_click=lambda _: self._choose(procedure),
+                ),
+            )
+        return self._tiles[key]
+
+    def _bundle_tile(self, bundle: object) -> ft.Control:
+        key = f"bundle-{bundle.code}"
+        if key not in self._tiles:
+            self._tiles[key] = tagged(
+                key,
+                ft.ListTile(
+                    title=ft.Text(self.tr("intake.bundle", name=bundle.name), size=17),
+                    subtitle=ft.Text(" + ".join(bundle.procedures)),
+                    leading=ft.Icon(ft.Icons.LAYERS),
+                    on_click=lambda _: self._open_bundle(bundle),
+                ),
+            )
+        return self._tiles[key]
+
     def _open_bundle(self, bundle: object) -> None:
-        catalogue = self.shell.backend.catalogue
-        self.state = replace(self.state, search=open_bundle(catalogue, self.state.search, bundle))
+        search = open_bundle(self.catalogue, self.state.search, bundle)
+        self.state = replace(self.state, search=search)
         self._show_results()
         self.search_results.update()
 
     def _choose(self, procedure: object) -> None:
         self.set_state(choose_procedure(self.state, procedure))
-        self.shell.page.update()
+        self.show()
 
     # -- review and receipt ------------------------------------------------------------------
 
@@ -179,7 +194,7 @@ class IntakeScreen:
             self.body.controls.insert(
                 -1, error_text("receive-error", exc.message(self.tr.language))
             )
-        self.shell.page.update()
+        self.show()
 
     def _received_step(self) -> list[ft.Control]:
         tr = self.tr
@@ -248,4 +263,5 @@ def _when(iso: str) -> str:
 
 async def build_intake(shell) -> ft.Control:
     """Build a fresh new-dossier screen."""
-    return IntakeScreen(shell).control()
+    catalogue = await asyncio.to_thread(lambda: shell.backend.catalogue)
+    return IntakeScreen(shell, catalogue).control()

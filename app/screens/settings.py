@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import flet as ft
 
 from app.i18n import LANGUAGES
-from app.state.settings_form import SettingsForm, ask_wipe, cancel_wipe
+from app.state.settings_form import (
+    SettingsForm,
+    ask_wipe,
+    can_move_server,
+    cancel_wipe,
+    set_new_server_url,
+)
 from app.widgets import TOUCH_HEIGHT, big_button, error_text, heading, tagged
 from core.errors import SohoaError
 
@@ -16,7 +24,7 @@ async def build_settings(shell) -> ft.Control:
     """Build the settings screen."""
     tr = shell.tr
     backend = shell.backend
-    form = SettingsForm(language=tr.language, server_url=backend.settings.server_url)
+    form = SettingsForm(language=tr.language, server_url=shell.desk.identity.server_url)
     officers = await shell.run(backend.officers)
     device = await shell.run(shell.desk.device_facts)
     wipe_area = ft.Column()
@@ -75,6 +83,52 @@ async def build_settings(shell) -> ft.Control:
             return
         await shell.go("settings")
 
+    current_server = tagged(
+        "settings-server-url", ft.Text(tr("settings.server", url=form.server_url), size=16)
+    )
+    server_message = ft.Column()
+    new_server = ft.TextField(
+        label=tr("settings.server_new"),
+        text_size=17,
+        keyboard_type=ft.KeyboardType.URL,
+        on_change=lambda e: server_typed(e.control.value or ""),
+    )
+    move = big_button(
+        "settings-server-move",
+        tr("settings.server_move"),
+        lambda _: shell.page.run_task(move_server),
+        icon=ft.Icons.SWAP_HORIZ,
+        primary=False,
+    )
+    move.content.disabled = True
+
+    def server_typed(url: str) -> None:
+        nonlocal form
+        form = set_new_server_url(form, url)
+        new_server.error = form.server_error.message(tr.language) if form.server_error else None
+        move.content.disabled = not can_move_server(form)
+
+    async def move_server() -> None:
+        nonlocal form
+        move.content.disabled = True
+        server_message.controls = [ft.ProgressRing(), ft.Text(tr("settings.server_moving"))]
+        shell.page.update()
+        try:
+            # A network round trip: on a worker thread, so neither the screen nor the vault waits.
+            url = await asyncio.to_thread(backend.move_server, shell.desk, form.new_server_url)
+        except SohoaError as exc:
+            server_message.controls = [error_text("server-error", exc.message(tr.language))]
+            move.content.disabled = not can_move_server(form)
+            shell.page.update()
+            return
+        form = set_new_server_url(SettingsForm(tr.language, server_url=url), "")
+        new_server.value = ""
+        current_server.content.value = tr("settings.server", url=url)
+        server_message.controls = [
+            tagged("server-moved", ft.Text(tr("settings.server_moved", url=url), size=16))
+        ]
+        shell.page.update()
+
     render_wipe()
     return ft.Column(
         [
@@ -94,7 +148,12 @@ async def build_settings(shell) -> ft.Control:
                     for code in LANGUAGES
                 ]
             ),
-            ft.Text(tr("settings.server", url=form.server_url), size=16),
+            current_server,
+            ft.Text(tr("settings.server_hint"), size=14),
+            ft.Row(
+                [ft.Container(tagged("settings-server-new", new_server), expand=True), move],
+            ),
+            server_message,
             ft.Text(tr("settings.device", **device), size=16),
             ft.Text(tr("settings.officers"), size=17, weight=ft.FontWeight.BOLD),
             *[ft.Text(f"• {o.name}", size=16) for o in officers],

@@ -8,7 +8,15 @@ from urllib.parse import urlparse
 
 from app.errors import FieldError
 
-__all__ = ["EnrolForm", "set_server_url", "set_code", "set_officer", "read_code_qr", "ready"]
+__all__ = [
+    "EnrolForm",
+    "read_code_qr",
+    "ready",
+    "server_url_error",
+    "set_code",
+    "set_officer",
+    "set_server_url",
+]
 
 _CODE = re.compile(r"^[A-Za-z0-9-]{6,64}$")
 _MIN_PIN = 6
@@ -32,17 +40,21 @@ def _with_error(form: EnrolForm, name: str, error: FieldError | None) -> EnrolFo
     return replace(form, errors=errors)
 
 
+def server_url_error(url: str) -> FieldError | None:
+    """The error to show under a server address field, or None when it is an http(s) address."""
+    parsed = urlparse(url.strip())
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return None
+    return FieldError(
+        "server_url",
+        "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://",
+        "The server address must start with http:// or https://",
+    )
+
+
 def set_server_url(form: EnrolForm, url: str) -> EnrolForm:
     """Store the URL as typed; an error when it is not an http(s) address."""
-    parsed = urlparse(url.strip())
-    error = None
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        error = FieldError(
-            "server_url",
-            "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://",
-            "The server address must start with http:// or https://",
-        )
-    return _with_error(replace(form, server_url=url), "server_url", error)
+    return _with_error(replace(form, server_url=url), "server_url", server_url_error(url))
 
 
 def set_code(form: EnrolForm, code: str) -> EnrolForm:

@@ -13,7 +13,6 @@ from pathlib import Path
 import flet as ft
 
 from app.widgets import heading, tagged
-from core.catalogue import catalogue_version
 from core.dossier import allowed_events
 from core.dossier_state import VIETNAM, event_time
 from core.errors import SohoaError
@@ -217,7 +216,9 @@ class ConsoleScreens:
         note = ft.TextField(label=t("console.note"))
         to_unit = ft.TextField(label=t("console.to_unit"), width=200)
         new_due = ft.TextField(label=t("console.new_due"), width=220)
-        procedure = catalogue_version(state.catalogue_version).get(state.procedure_code)
+        procedure = self.context.catalogue_version(state.catalogue_version).get(
+            state.procedure_code
+        )
         boxes = [ft.Checkbox(label=c.name, data=c.id) for c in procedure.components]
         allowed = allowed_events(state)
 
@@ -261,14 +262,19 @@ class ConsoleScreens:
         assert detail is not None and member is not None
 
         def run() -> None:
+            state = detail.state
+            procedure = self.context.catalogue_version(state.catalogue_version).get(
+                state.procedure_code
+            )
             payload = step_payload(
                 event_type,
-                detail.state,
+                state,
                 note=note or "",
                 to_unit=to_unit or "",
                 new_due=new_due or "",
                 missing=missing,
                 result_pages=result_pages,
+                procedure=procedure,
             )
             take_step(self.context, member, detail.state.id, event_type, payload)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from core.catalogue import catalogue_version
+from core.catalogue import Procedure
 from core.dossier_state import VIETNAM, DossierState
 from core.events import EventType
 from server.console.errors import BadStepInput
@@ -44,9 +44,9 @@ def _due_on(day: str, state: DossierState) -> str:
     return datetime.combine(parsed, at).isoformat()
 
 
-def _result(state: DossierState, result_pages: list[dict]) -> dict[str, Any]:
-    procedure = catalogue_version(state.catalogue_version).get(state.procedure_code)
-    document_type = procedure.results[0].document_type if procedure.results else "ket_qua"
+def _result(procedure: Procedure | None, result_pages: list[dict]) -> dict[str, Any]:
+    has_result = procedure is not None and procedure.results
+    document_type = procedure.results[0].document_type if has_result else "ket_qua"
     return {
         "document_type": document_type,
         "pages": result_pages,
@@ -63,8 +63,11 @@ def step_payload(
     new_due: str = "",
     missing: list[str] | None = None,
     result_pages: list[dict] | None = None,
+    procedure: Procedure | None = None,
 ) -> dict[str, Any]:
     """Return the event payload for a console action on `state` from the officer's inputs.
+
+    :param procedure: the dossier's procedure under its own catalogue version (names the result)
 
     :raises BadStepInput: a reason, a unit, a date or the missing items are needed and absent
     """
@@ -84,7 +87,7 @@ def step_payload(
             raise BadStepInput("Cần mã đơn vị nhận", "The receiving unit's code is needed")
         return {"from_unit": state.current_unit, "to_unit": to_unit.strip(), "note": note}
     if event_type is EventType.RESULT_READY:
-        return {"result": _result(state, result_pages or [])}
+        return {"result": _result(procedure, result_pages or [])}
     if event_type is EventType.RETURNED:
         # By post, the note field carries the postal reference.
         method = state.return_method

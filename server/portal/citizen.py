@@ -13,6 +13,7 @@ from typing import Any
 from core import dossier as lifecycle
 from core.dossier import Status
 from core.dossier_state import DossierState
+from core.errors import SohoaError
 from core.events import EventType, make_event
 from server.audit import append_audit
 from server.context import ServerContext
@@ -87,9 +88,16 @@ class Portal:
         with self.context.db.read() as conn:
             return lifecycle.fold(stored_events(conn, dossier_id))
 
+    def _view(self, state: DossierState) -> CitizenView:
+        try:
+            catalogue = self.context.catalogue_version(state.catalogue_version)
+        except SohoaError:
+            catalogue = self.context.catalogue  # a version unknown here: names may be missing
+        return citizen_view(state, catalogue)
+
     def view(self, dossier_id: str) -> CitizenView:
         """Return the citizen's view of a dossier they have already found with :meth:`follow`."""
-        return citizen_view(self._state(dossier_id))
+        return self._view(self._state(dossier_id))
 
     def _record(self, state: DossierState, event_type: EventType, payload: dict[str, Any]) -> None:
         event = make_event(
@@ -121,7 +129,7 @@ class Portal:
         state = self._state(dossier_id)
         self._require(state, Status.SUPPLEMENT_REQUESTED)
         page = store_photo(self.context.blobs, data)
-        components = {m.item for m in citizen_view(state).missing if m.is_component}
+        components = {m.item for m in self._view(state).missing if m.is_component}
         component = item if item in components else SUPPLEMENT_COMPONENT
         record = page.page_record()
         self._record(state, EventType.PAGES_ADDED, {"component_id": component, "pages": [record]})

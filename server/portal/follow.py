@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from core import dossier as lifecycle
-from core.catalogue import catalogue_version
+from core.catalogue import Catalogue
 from core.dossier import Status
 from core.dossier_state import VIETNAM, DossierState, event_time
 from core.errors import SohoaError
@@ -119,10 +119,10 @@ class CitizenView:
         return self.status is Status.RETURNED and self.rating is None
 
 
-def citizen_view(state: DossierState) -> CitizenView:
-    """Return the citizen's view of `state`."""
+def citizen_view(state: DossierState, catalogue: Catalogue) -> CitizenView:
+    """Return the citizen's view of `state`, named from `catalogue` (the dossier's version)."""
     try:
-        procedure = catalogue_version(state.catalogue_version).get(state.procedure_code)
+        procedure = catalogue.get(state.procedure_code)
         names = {c.id: (c.name, c.name_en) for c in procedure.components}
         title = (procedure.name, procedure.name_en)
     except SohoaError:

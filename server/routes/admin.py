@@ -35,7 +35,7 @@ class EnrolmentCodeRequest(BaseModel):
 
 
 class PublicationRequest(BaseModel):
-    """A catalogue or calendar version to send to every device."""
+    """A catalogue or calendar version to send to every device (a catalogue body: core format)."""
 
     kind: Literal["catalogue", "calendar"]
     version: str = Field(min_length=1, max_length=60)
@@ -91,7 +91,11 @@ def wipe(device_id: str, admin: AdminDep, context: ContextDep) -> dict:
 
 @router.post("/publications", status_code=201)
 def add_publication(request: PublicationRequest, admin: AdminDep, context: ContextDep) -> dict:
-    """Publish a catalogue or calendar version to every unit's feed (once per version)."""
+    """Publish a catalogue or calendar version to every unit's feed (once per version).
+
+    A catalogue body is one publication file's JSON; it must replay after the versions already
+    out, or the request is refused with 422 ``bad_catalogue`` naming the file, procedure and field.
+    """
     with context.db.write() as conn:
         created = publish(conn, request.kind, request.version, request.body)
     return {"kind": request.kind, "version": request.version, "created": created}

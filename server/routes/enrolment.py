@@ -13,7 +13,7 @@ from core.codes import agency_code_for
 from server.deps import ContextDep, DeviceDep
 from server.devices import redeem_enrolment_code
 from server.errors import BadRequest
-from server.feed import latest_publication
+from server.feed import list_publications
 
 router = APIRouter(prefix="/v1", tags=["devices"])
 
@@ -37,8 +37,7 @@ def enrol(request: EnrolmentRequest, context: ContextDep) -> dict:
         ) from exc
     with context.db.write() as conn:
         device = redeem_enrolment_code(conn, request.code, public_key, request.label)
-        catalogue = latest_publication(conn, "catalogue")
-        calendar = latest_publication(conn, "calendar")
+        published = list_publications(conn)
     return {
         "device_id": device.id,
         "unit_code": device.unit_code,
@@ -48,9 +47,7 @@ def enrol(request: EnrolmentRequest, context: ContextDep) -> dict:
         },
         "server_signing_key": context.keys.signing_public_b64,
         "server_sealing_key": context.keys.sealing_public_b64,
-        "catalogue": catalogue
-        or {"kind": "catalogue", "version": context.catalogue.version, "body": None},
-        "calendar": calendar,
+        "publications": published,
         "server_time": int(time.time()),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -12,6 +14,17 @@ DRAG = 60  # px on screen, towards the middle of the page
 def centre(driver, identifier: str) -> tuple[float, float]:
     box = driver.wait(identifier).bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def settles_at(driver, identifier: str, where: tuple[float, float], timeout: float = 20) -> bool:
+    """Whether the handle `identifier` comes to `where` (within 3 px) once the screen redraws."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        x, y = centre(driver, identifier)
+        if abs(x - where[0]) < 3 and abs(y - where[1]) < 3:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def drag(driver, identifier: str, dx: float, dy: float) -> None:
@@ -45,8 +58,6 @@ def test_dragged_corner_is_applied_and_kept(driver, linked_device, photos):
         state="detached", timeout=60000
     )
     driver.click("adjust-to_khai_khai_sinh-0")
-    again = centre(driver, "corner-handle-0")
-    assert abs(again[0] - moved[0]) < 3 and abs(again[1] - moved[1]) < 3
+    assert settles_at(driver, "corner-handle-0", moved)
     driver.click("corner-reset")
-    reset = centre(driver, "corner-handle-0")
-    assert abs(reset[0] - start[0]) < 3 and abs(reset[1] - start[1]) < 3
+    assert settles_at(driver, "corner-handle-0", start)

@@ -157,3 +157,36 @@ def test_device_facts_and_new_officer(desk, on_vault):
     on_vault(desk.add_officer, "Phạm Văn Cường", "86420975")
     names = [o.name for o in on_vault(desk.backend.officers)]
     assert "Phạm Văn Cường" in names
+
+
+def test_a_conflict_from_another_device_is_settled_by_the_officer(desk, on_vault, photos):
+    from core.clock import HybridClock
+    from core.dossier import edit_payload
+    from core.events import EventType, make_event
+
+    receipt = receive(desk, on_vault, photos)
+    at_receipt = on_vault(desk.session.dossiers.get, receipt.dossier_id)
+    on_vault(
+        desk.record_step,
+        receipt.dossier_id,
+        EventType.FIELDS_EDITED,
+        edit_payload(at_receipt, {"applicant.phone": "0911111111"}),
+    )
+    # Another tablet edited the same field a minute later without having seen this edit.
+    later = HybridClock("tablet-2", now_ms=lambda: desk.clock.last.wall_ms + 60_000)
+    theirs = make_event(
+        receipt.dossier_id,
+        EventType.FIELDS_EDITED,
+        edit_payload(at_receipt, {"applicant.phone": "0922222222"}),
+        clock=later,
+        device_id="tablet-2",
+        officer_id=desk.officer_id,
+        unit_code=desk.identity.unit_code,
+    )
+    merged = on_vault(lambda: desk.session.dossiers.append([theirs], {}, local=False))
+    assert [c.field for c in merged.conflicts] == ["applicant.phone"]
+
+    settled = on_vault(desk.resolve_conflict, receipt.dossier_id, "applicant.phone", "0911111111")
+    assert not settled.conflicts
+    assert settled.applicant["phone"] == "0911111111"
+    assert not on_vault(desk.session.dossiers.get, receipt.dossier_id).conflicts

@@ -43,6 +43,9 @@ def test_qr_photos_enrol_the_device_and_fill_the_applicant(
     driver.upload("applicant-chipqr-photo", [chip_qr])
     driver.see("Đã điền từ mã QR: Trần Thị Bích")
     driver.fill("applicant-phone", "0912345678")
+    driver.click("return_method-post")
+    driver.wait("applicant-return_address")  # the postal address field comes with the choice
+    driver.click("return_method-counter")
     driver.click("applicant-next")
     driver.click("components-next")
     # Field values are not in the semantics tree; the review step shows them as text.

@@ -47,7 +47,9 @@ def test_payloads_carry_what_the_officer_typed(context, ward, unit):
     asked = step_payload(EventType.SUPPLEMENT_REQUESTED, state, missing=["giay_chung_sinh"])
     assert asked == {"missing": ["giay_chung_sinh"], "note": ""}
     page = {"sha256": "c" * 64, "media_type": "image/jpeg", "mode": "color", "dpi": 200, "bytes": 5}
-    result = step_payload(EventType.RESULT_READY, state, result_pages=[page])["result"]
+    procedure = context.catalogue_version(state.catalogue_version).get(state.procedure_code)
+    result = step_payload(EventType.RESULT_READY, state, result_pages=[page], procedure=procedure)
+    result = result["result"]
     assert result == {"document_type": "giay_khai_sinh", "pages": [page], "digitised": True}
     assert step_payload(EventType.RETURNED, state) == {"method": "counter", "postal_ref": None}
 

@@ -337,6 +337,25 @@ def test_concurrent_edits_merge_by_hlc_and_flag_a_conflict(desk):
     assert {e.id for e in merged.history} >= {mine.id, theirs.id}
 
 
+def test_an_edit_that_saw_both_values_resolves_the_conflict(desk):
+    state = fold([desk.receive()])
+    other = desk.other_device("tablet-2")
+    desk.time.advance(minutes=1)
+    other.time.advance(minutes=2)
+    mine = desk.make(T.FIELDS_EDITED, edit_payload(state, {"applicant.address": "Số 1"}))
+    theirs = other.make(T.FIELDS_EDITED, edit_payload(state, {"applicant.address": "Số 2"}))
+    late = desk.make(T.FIELDS_EDITED, edit_payload(state, {"applicant.address": "Số 3"}))
+    merged = fold([state.history[0], mine, theirs])
+    desk.time.advance(minutes=5)
+    resolved = apply(
+        merged, desk.make(T.FIELDS_EDITED, edit_payload(merged, {"applicant.address": "Số 1"}))
+    )
+    assert not resolved.has_conflict
+    assert resolved.applicant["address"] == "Số 1"
+    # An edit that had not seen the other device's value does not clear the flag.
+    assert fold([state.history[0], mine, theirs, late]).has_conflict
+
+
 def test_editable_fields_cover_the_applicant_and_return_address():
     assert "applicant.cccd" in EDITABLE_FIELDS and "return_address" in EDITABLE_FIELDS
 

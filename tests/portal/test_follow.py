@@ -50,7 +50,8 @@ def test_the_citizen_view_names_the_procedure_and_hides_personal_data(context, w
     dossier_id, code = ward.receive()
     unit.ask_supplement(dossier_id, ["giay_chung_sinh"])
     with context.db.read() as conn:
-        view = citizen_view(find_dossier(conn, code, "1234"))
+        state = find_dossier(conn, code, "1234")
+    view = citizen_view(state, context.catalogue_version(state.catalogue_version))
     assert view.procedure_vi == "Đăng ký khai sinh"
     assert view.missing[0].name_vi.startswith("Giấy chứng sinh")
     assert [e.event_type for e in view.timeline] == [

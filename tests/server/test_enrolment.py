@@ -11,7 +11,8 @@ def test_enrolment_answers_what_the_device_needs_offline(server, city):
     assert 0 <= answer["code_issuer"]["device_slot"] < 33
     assert answer["server_signing_key"] == server.context.keys.signing_public_b64
     assert answer["server_sealing_key"] == server.context.keys.sealing_public_b64
-    assert answer["catalogue"]["version"]
+    catalogues = [p["version"] for p in answer["publications"] if p["kind"] == "catalogue"]
+    assert catalogues == ["2025.1", "2025.2"]
     me = device.http.get("/v1/device")
     assert me.status_code == 200, me.text
     assert me.json()["device_id"] == device.id

@@ -65,14 +65,12 @@ def test_migrations_apply_once(server):
     assert server.context.db.migrate() == []
 
 
-def test_enrolment_hands_out_the_latest_published_catalogue(city, server):
-    server.admin.publish("catalogue", "2099.1", {"procedures": ["1.001193"]})
+def test_enrolment_hands_out_every_publication(city, server):
+    calendar = {"version": "2099.1", "days": []}
+    server.admin.publish("calendar", "2099.1", calendar)
     answer = city.enrol().enrolment
-    assert answer["catalogue"] == {
-        "kind": "catalogue",
-        "version": "2099.1",
-        "body": {"procedures": ["1.001193"]},
-    }
+    assert answer["publications"][-1] == {"kind": "calendar", "version": "2099.1", "body": calendar}
+    assert [p["version"] for p in answer["publications"]] == ["2025.1", "2025.2", "2099.1"]
 
 
 def test_readiness_fails_while_a_migration_is_missing(city, server):
