@@ -26,7 +26,13 @@ def conflict_controls(shell, state) -> list[ft.Control]:
     controls: list[ft.Control] = []
     for n, conflict in enumerate(state.conflicts):
         kept, overwritten = conflict.kept.value, conflict.overwritten.value
-        text = tr("dossier.conflict", field=conflict.field, kept=kept, overwritten=overwritten)
+        # Edited fields are named like the applicant form's labels ("applicant.phone").
+        label = (
+            conflict.field
+            if conflict.field.startswith("applicant.")
+            else "applicant." + conflict.field
+        )
+        text = tr("dossier.conflict", field=tr(label), kept=kept, overwritten=overwritten)
         choices = [
             big_button(
                 f"conflict-{n}-{side}",
