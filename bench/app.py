@@ -111,6 +111,18 @@ class Browser:
         field.click()
         field.fill(text)
 
+    def type_pin(self, pin: str, attempts: int = 5) -> None:
+        """Type the PIN until the unlock button turns on (the first keystrokes into a freshly
+        drawn Flutter field can be dropped, as in tests/app/conftest.py `Driver.unlock`)."""
+        submit = self.node("unlock-submit").locator("[role=button]").first
+        for _ in range(attempts):
+            self.fill("pin-field", pin)
+            for _ in range(30):
+                if submit.get_attribute("aria-disabled") != "true":
+                    return
+                time.sleep(0.1)
+        raise RuntimeError("the unlock button stayed off")
+
     def load(self) -> float:
         base = self.url
         self.page.route(
@@ -169,7 +181,7 @@ def flow_steps(browser: Browser) -> list[tuple[str, list, str | tuple[str, str]]
     return [
         (
             "unlock",
-            [lambda: fill("pin-field", PIN), lambda: click("unlock-submit")],
+            [lambda: browser.type_pin(PIN), lambda: click("unlock-submit")],
             "home-new-dossier",
         ),
         ("open new dossier", [lambda: click("home-new-dossier")], "procedure-search"),

@@ -22,6 +22,9 @@ __all__ = ["DB_NAME", "MIGRATIONS", "flush_deleted", "guard_disk", "open_databas
 
 DB_NAME = "vault.db"
 MIGRATIONS = Migrations("sohoa-vault")
+# The sync thread's connection writes while the officer works; on a cheap tablet's flash under
+# load a commit (synchronous=FULL) can take seconds, and waiting beats failing the officer's step.
+BUSY_TIMEOUT_MS = 15_000
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
@@ -114,6 +117,22 @@ def m002_list_indexes(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_publication_kinds(db: Database) -> None:
+    """Let the catalogue table hold calendar publications too, keyed by kind and version."""
+    db.executescript(
+        """
+        CREATE TABLE catalogue_kinds (
+            kind TEXT NOT NULL, version TEXT NOT NULL, body BLOB NOT NULL,
+            stored_ms INTEGER NOT NULL, PRIMARY KEY (kind, version));
+        INSERT INTO catalogue_kinds (kind, version, body, stored_ms)
+        SELECT 'catalogue', version, body, stored_ms FROM catalogue;
+        DROP TABLE catalogue;
+        ALTER TABLE catalogue_kinds RENAME TO catalogue;
+        """
+    )
+
+
 def _is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno in _FULL_ERRNOS
@@ -163,7 +182,7 @@ def open_database(path: Path, *, create: bool = False) -> Database:
                 raise sqlite3.DatabaseError("no vault table")
             db.execute("PRAGMA secure_delete = ON")
             db.execute("PRAGMA temp_store = MEMORY")
-            db.execute("PRAGMA busy_timeout = 5000")
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.enable_wal()
             db.execute("PRAGMA synchronous = FULL")
             MIGRATIONS.apply(db)
