@@ -3,6 +3,10 @@ scan pipeline, the console's queue and the city's figures for a period, with N d
 
     .venv/bin/python bench/portal.py            # 9,000 dossiers (a ward's daily codes)
     .venv/bin/python bench/portal.py --quick    # 1,000 dossiers; the last line sums up
+    .venv/bin/python bench/portal.py --dossiers 100000   # a third of Hải Phòng's month
+
+Figures are timed both ways: folded from every event (the console's period screen, and the
+figures API before its summary table) and from the per-dossier summary (the figures API).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from core.dossier_state import VIETNAM  # noqa: E402
 from scan.synthetic import Scene, draw_form, photograph  # noqa: E402
 from server.console import figures_rows, load_states, parse_period, unit_queue  # noqa: E402
+from server.figures import figures_for  # noqa: E402
 from server.main import build_context  # noqa: E402
 from server.portal import Portal, RateLimiter  # noqa: E402
 from server.portal.testing import UNIT, Unit, Ward  # noqa: E402
@@ -41,8 +46,9 @@ def main() -> None:
     """Fill a server with dossiers, then time what citizens and units do."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 dossiers instead of 9,000")
+    parser.add_argument("--dossiers", type=int, help="how many dossiers to store")
     args = parser.parse_args()
-    count = 1_000 if args.quick else 9_000
+    count = args.dossiers or (1_000 if args.quick else 9_000)
     with tempfile.TemporaryDirectory() as tmp:
         context = build_context(test_settings(Path(tmp)))
         ward, unit = Ward(context), Unit(context)
@@ -63,12 +69,17 @@ def main() -> None:
             today = str(datetime.now(VIETNAM).date())
             period = parse_period(today, today)
             figures_ms = _timed(lambda: figures_rows(load_states(conn, None, period), period), 3)
+            city_ms = _timed(lambda: figures_for(conn, None), 5)
+            unit_ms = _timed(lambda: figures_for(conn, UNIT), 5)
         print(
-            f"console queue (up to 500 rows): {queue_ms:.0f} ms; city figures: {figures_ms:.0f} ms"
+            f"console queue (up to 500 rows): {queue_ms:.0f} ms; "
+            f"city figures folded from events: {figures_ms:.0f} ms"
         )
+        print(f"figures from the summary: city {city_ms:.1f} ms, unit {UNIT} {unit_ms:.1f} ms")
         print(
             f"SUMMARY dossiers={count} lookup_ms={lookup_ms:.1f} photo_ms={photo_ms:.0f} "
-            f"queue_ms={queue_ms:.0f} figures_ms={figures_ms:.0f}"
+            f"queue_ms={queue_ms:.0f} figures_ms={figures_ms:.0f} "
+            f"summary_city_ms={city_ms:.1f} summary_unit_ms={unit_ms:.1f}"
         )
 
 

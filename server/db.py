@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from server import schema
+from server.figures import backfill_summaries
 from server.settings import ServerSettings
 
 __all__ = ["MIGRATIONS", "Database", "open_database"]
@@ -20,13 +21,26 @@ __all__ = ["MIGRATIONS", "Database", "open_database"]
 FEED_LOCK_ID = 0x50_48_0A
 
 
+# Tables a later migration creates; the initial schema is every other table.
+_ADDED_LATER = {schema.dossier_figures}
+
+
 def _create_initial_schema(conn: Connection) -> None:
-    schema.metadata.create_all(conn, checkfirst=True)
+    initial = [table for table in schema.metadata.sorted_tables if table not in _ADDED_LATER]
+    schema.metadata.create_all(conn, tables=initial, checkfirst=True)
+
+
+def _add_dossier_figures(conn: Connection) -> None:
+    schema.dossier_figures.create(conn, checkfirst=True)
+    # Rebuilt from the events, so running the step again (rows already there) is harmless.
+    conn.execute(schema.dossier_figures.delete())
+    backfill_summaries(conn)
 
 
 # (version, name, step); a step only ever adds to what the steps before it built.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _create_initial_schema),
+    (2, "per-dossier figures summary", _add_dossier_figures),
 )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from core import dossier as lifecycle
 from core.events import Event
+from server.figures import write_summaries
 from server.schema import (
     changes,
     documents,
@@ -176,6 +177,11 @@ class PendingBatch:
             conn.execute(dossiers.insert(), inserts)
         if updates:
             conn.execute(_UPDATE_DOSSIER, updates)
+        write_summaries(
+            conn,
+            [self.states[key] for key in sorted(touched & self.new_dossiers)],
+            [self.states[key] for key in sorted(touched - self.new_dossiers)],
+        )
         for table in (dossier_units, handoffs, changes, documents, page_refs):
             if self.rows[table.name]:
                 conn.execute(table.insert(), self.rows[table.name])

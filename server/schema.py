@@ -22,6 +22,7 @@ __all__ = [
     "changes",
     "devices",
     "documents",
+    "dossier_figures",
     "dossier_units",
     "dossiers",
     "enrolment_codes",
@@ -137,6 +138,33 @@ dossiers = Table(
     Column("received_at", String(40)),
     Column("due_at", String(40)),
     Column("updated_at", Float, nullable=False),
+)
+
+# What core.figures.index766 needs of each dossier, kept current at ingest so figures never fold
+# histories (added by migration 2). Instants are microseconds since the epoch: exact, and they
+# compare in SQL as the aware datetimes they stand for.
+dossier_figures = Table(
+    "dossier_figures",
+    metadata,
+    Column("dossier_id", String(36), primary_key=True),
+    Column("competent_unit", String(10), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("original_due_us", BigInteger, nullable=False),
+    Column("finished_us", BigInteger),
+    Column("closed_us", BigInteger),
+    Column("online", Boolean, nullable=False),
+    Column("digitised_dossier", Boolean, nullable=False),
+    Column("components", Integer, nullable=False),
+    Column("reused_components", Integer, nullable=False),
+    Column("fee_bearing", Boolean, nullable=False),
+    Column("paid_online", Boolean, nullable=False),
+    # Outcome of a finished dossier, fixed once finished_at is (rating as last known).
+    Column("finished_on_time", Boolean, nullable=False),
+    Column("digitised_result", Boolean, nullable=False),
+    Column("unsatisfied_or_late", Boolean, nullable=False),
+    Index("ix_dossier_figures_unit_received", "competent_unit", "received_us"),
+    Index("ix_dossier_figures_received", "received_us"),
 )
 
 dossier_units = Table(

@@ -11,15 +11,16 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
 from core.dossier import fold
-from core.dossier_state import VIETNAM, DossierState
+from core.dossier_state import DossierState
 from core.events import Event
 from core.figures import RATES, Figures, index766, index766_by_unit
 from server.console.errors import ConsoleError
+from server.figures import Period
 from server.schema import dossiers, events
 
 __all__ = [
@@ -36,24 +37,6 @@ __all__ = [
 CITY = "city"
 _IDS_PER_QUERY = 500  # well under SQLite's and PostgreSQL's bound-parameter limits
 COUNTS = ("received", "finished", "finished_on_time", "in_process", "refused", "stopped")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days from `start` to `end`, both included, in Vietnam's time."""
-
-    start: date
-    end: date
-
-    @property
-    def begins(self) -> datetime:
-        """Return the first moment of the period."""
-        return datetime.combine(self.start, time(0), VIETNAM)
-
-    @property
-    def ends(self) -> datetime:
-        """Return the moment right after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time(0), VIETNAM)
 
 
 def parse_period(start: str, end: str) -> Period:

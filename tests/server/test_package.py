@@ -33,7 +33,7 @@ def test_database_urls_are_normalised():
 def test_health_readiness_and_unknown_routes(city):
     assert httpx.get(f"{city.base_url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{city.base_url}/readyz").json()
-    assert ready == {"status": "ready", "schema_version": 1}
+    assert ready == {"status": "ready", "schema_version": 2}
     missing = httpx.get(f"{city.base_url}/v1/nothing-here")
     assert (missing.status_code, missing.json()["reason"]) == (404, "not_found")
     assert missing.headers["content-type"] == "application/problem+json"
@@ -66,11 +66,18 @@ def test_migrations_apply_once(server):
 
 
 def test_enrolment_hands_out_every_publication(city, server):
-    calendar = {"version": "2099.1", "days": []}
+    calendar = {"year": 2099, "days": []}
     server.admin.publish("calendar", "2099.1", calendar)
     answer = city.enrol().enrolment
     assert answer["publications"][-1] == {"kind": "calendar", "version": "2099.1", "body": calendar}
-    assert [p["version"] for p in answer["publications"]] == ["2025.1", "2025.2", "2099.1"]
+    published = [(p["kind"], p["version"]) for p in answer["publications"]]
+    assert published == [
+        ("catalogue", "2025.1"),
+        ("catalogue", "2025.2"),
+        ("calendar", "2025.0"),
+        ("calendar", "2026.0"),
+        ("calendar", "2099.1"),
+    ]
 
 
 def test_readiness_fails_while_a_migration_is_missing(city, server):
@@ -79,7 +86,8 @@ def test_readiness_fails_while_a_migration_is_missing(city, server):
     try:
         response = httpx.get(f"{city.base_url}/readyz")
         assert response.status_code == 503
-        assert response.json() == {"status": "unavailable", "reason": "migrations", "missing": [1]}
+        unready = {"status": "unavailable", "reason": "migrations", "missing": [1, 2]}
+        assert response.json() == unready
     finally:
         server.context.db.migrate()
     assert httpx.get(f"{city.base_url}/readyz").status_code == 200
