@@ -18,7 +18,7 @@ from app.errors import NotEnrolled
 from app.i18n import Translator
 from app.state.home import LinkState
 from app.syncing import SyncWorker
-from core.calendar import TIMEZONE
+from core.calendar import TIMEZONE, WorkCalendar, default_calendar
 from core.catalogue import Catalogue, CatalogueHistory, fee_for, load_history
 from core.settings import Settings
 from storage import CatalogueCache, Vault
@@ -97,10 +97,23 @@ class Backend:
         history = self._catalogue_history()
         return history.version(version) if version in history else self.catalogue
 
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar: shipped yearly tables, with those the city published on top.
+
+        Callable from any thread, and rebuilt only when a sync run (or enrolment) stored a new one.
+        """
+        published = self._published_cache()
+        return published.calendar() if published is not None else default_calendar()
+
     def _catalogue_history(self) -> CatalogueHistory:
+        published = self._published_cache()
+        return published.history() if published is not None else load_history()
+
+    def _published_cache(self) -> CatalogueCache | None:
         if self._published is None:
             self._published = CatalogueCache.reader(self.data_dir)
-        return self._published.history() if self._published is not None else load_history()
+        return self._published
 
     def fee_for(self, procedure, *, pages: int = 0) -> int:
         """The fee in VND for `procedure` (core's rule)."""

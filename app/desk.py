@@ -104,7 +104,7 @@ class Desk:
         routing_field = COMPETENT_UNIT_RULES[procedure.competent_unit_rule]
         if routing_field is not None:  # the server routes by it too, so it travels in the event
             applicant[routing_field] = residence_unit(state.applicant, unit_code)
-        due = due_at(procedure, now)
+        due = due_at(procedure, now, self.backend.calendar)
         payload = {
             "code": code,
             "procedure_code": procedure.code,

@@ -4,6 +4,10 @@ Days off are weekends, the public holidays of the `holidays` package for Vietnam
 Hùng Kings' Day included), and the yearly official schedule in ``assets/calendar/<year>.csv``
 (extra days off, and make-up working days that turn a Saturday into a working day).
 
+The city publishes a year's table late, as a calendar publication (version ``<year>.<n>``, body
+``{"year", "days": [{"date", "kind", "note_vi", "note_en"}]}``); `usable_calendar` lays the
+received ones over the shipped tables. CSV rows and body days go through the same checks.
+
 Time rules, all in Asia/Ho_Chi_Minh:
 
 - `CUTOFF` 15:00: a dossier received up to 15:00:00 on a working day counts from that day; later,
@@ -20,12 +24,13 @@ Time rules, all in Asia/Ho_Chi_Minh:
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -43,10 +48,14 @@ __all__ = [
     "CalendarError",
     "DayOverride",
     "WorkCalendar",
+    "YearTable",
     "add_working_days",
     "default_calendar",
     "due_at",
     "is_working_day",
+    "parse_calendar",
+    "shipped_tables",
+    "usable_calendar",
 ]
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -55,6 +64,9 @@ END_OF_DAY = time(17, 0)
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "assets" / "calendar"
 OVERRIDE_KINDS = ("off", "work")
 _COLUMNS = ("date", "kind", "note_vi", "note_en")
+_YEAR = re.compile(r"\d{4}")
+_BODY = ("nội dung", "body")
+_VERSION = re.compile(r"(\d{4})\.(\d+)")
 
 
 class CalendarError(SohoaError):
@@ -73,34 +85,126 @@ class DayOverride:
     note_en: str
 
 
-def _row_error(path: Path, line: int, column: str, value: str, allowed: str) -> CalendarError:
+@dataclass(frozen=True)
+class YearTable:
+    """One year's official schedule under a version id ``<year>.<n>`` (shipped tables are n=0)."""
+
+    year: int
+    version: str
+    days: tuple[DayOverride, ...]
+
+    @property
+    def number(self) -> int:
+        """The ``<n>`` of the version id: a higher one replaces a lower one of the same year."""
+        return int(self.version.partition(".")[2])
+
+    def body(self) -> dict[str, Any]:
+        """Return the table as the body of a calendar publication."""
+        return {
+            "year": self.year,
+            "days": [
+                {
+                    "date": d.day.isoformat(),
+                    "kind": d.kind,
+                    "note_vi": d.note_vi,
+                    "note_en": d.note_en,
+                }
+                for d in self.days
+            ],
+        }
+
+
+def _bad(
+    source: str, where: tuple[str, str], field: str, value: Any, allowed: str
+) -> CalendarError:
     return CalendarError(
-        f"{path.name}, dòng {line}, cột '{column}': giá trị {value!r} không hợp lệ ({allowed})",
-        f"{path.name}, line {line}, column '{column}': invalid value {value!r} ({allowed})",
+        f"{source}, {where[0]}, trường '{field}': giá trị {value!r} không hợp lệ ({allowed})",
+        f"{source}, {where[1]}, field '{field}': invalid value {value!r} ({allowed})",
     )
 
 
-def _read_table(path: Path) -> list[DayOverride]:
+def _parse_days(
+    source: str, rows: Iterable[tuple[tuple[str, str], Any]], year: int | None
+) -> tuple[DayOverride, ...]:
+    """Check schedule rows given as ((where vi, where en), row); CSV lines and JSON days alike.
+
+    :raises CalendarError: a row is not an object, or a value is bad (source, row and field named).
+    """
+    days: dict[date, DayOverride] = {}
+    for where, row in rows:
+        if not isinstance(row, Mapping):
+            raise _bad(source, where, "(row)", row, "{date, kind, note_vi, note_en}")
+        value = row.get("date")
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise _bad(source, where, "date", value, "YYYY-MM-DD")
+        if year is not None and day.year != year:
+            raise _bad(source, where, "date", value, f"năm / year {year}")
+        if day in days:
+            raise _bad(source, where, "date", value, "trùng ngày / duplicate day")
+        if row.get("kind") not in OVERRIDE_KINDS:
+            raise _bad(source, where, "kind", row.get("kind"), "off | work")
+        for field in ("note_vi", "note_en"):
+            note = row.get(field)
+            if not isinstance(note, str) or not note.strip():
+                raise _bad(source, where, field, note, "bắt buộc / required")
+        days[day] = DayOverride(day, row["kind"], row["note_vi"], row["note_en"])
+    return tuple(days.values())
+
+
+def _table_year(path: Path) -> int | None:
+    return int(path.stem) if _YEAR.fullmatch(path.stem) else None
+
+
+def _read_table(path: Path) -> tuple[DayOverride, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != _COLUMNS:
-            raise _row_error(
-                path, 1, "header", ",".join(reader.fieldnames or ()), ",".join(_COLUMNS)
-            )
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            try:
-                day = date.fromisoformat(row["date"] or "")
-            except ValueError:
-                raise _row_error(path, line, "date", row["date"], "YYYY-MM-DD") from None
-            if row["kind"] not in OVERRIDE_KINDS:
-                raise _row_error(path, line, "kind", row["kind"], "off | work")
-            for column in ("note_vi", "note_en"):
-                if not (row[column] or "").strip():
-                    raise _row_error(path, line, column, row[column] or "", "bắt buộc / required")
-            rows.append(DayOverride(day, row["kind"], row["note_vi"], row["note_en"]))
-        return rows
+            header = ",".join(reader.fieldnames or ())
+            raise _bad(path.name, ("dòng 1", "line 1"), "header", header, ",".join(_COLUMNS))
+        rows = (((f"dòng {reader.line_num}", f"line {reader.line_num}"), row) for row in reader)
+        return _parse_days(path.name, rows, _table_year(path))
+
+
+def parse_calendar(version: str, body: Any) -> YearTable:
+    """Check the body of a calendar publication and return its year table.
+
+    The body is ``{"year": 2027, "days": [{"date", "kind", "note_vi", "note_en"}, ...]}`` and the
+    version id ``<year>.<n>`` names the same year.
+
+    :raises CalendarError: a value is bad (``<version>.json``, the day and the field are named).
+    """
+    source = f"{version}.json"
+    if not isinstance(body, Mapping):
+        raise _bad(source, _BODY, "(JSON)", type(body).__name__, "{year, days}")
+    year = body.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise _bad(source, _BODY, "year", year, "1900–9999")
+    match = _VERSION.fullmatch(version)
+    if match is None or int(match[1]) != year:
+        raise _bad(source, _BODY, "version", version, f"{year}.<n>")
+    days = body.get("days")
+    if not isinstance(days, list):
+        raise _bad(source, _BODY, "days", days, "[...]")
+    rows = (((f"days[{i}]",) * 2, row) for i, row in enumerate(days))
+    return YearTable(year, version, _parse_days(source, rows, year))
+
+
+def shipped_tables(folder: Path | None = None) -> list[YearTable]:
+    """Return the yearly tables shipped in `folder` (default: assets), each as version ``<year>.0``.
+
+    :raises CalendarError: a file is not named ``<year>.csv``, or a row is malformed.
+    """
+    tables = []
+    for path in sorted((folder or CALENDAR_DIR).glob("*.csv")):
+        year = _table_year(path)
+        if year is None:
+            raise _bad(path.name, ("tên tệp", "file name"), "name", path.name, "<year>.csv")
+        tables.append(YearTable(year, f"{year}.0", _read_table(path)))
+    return tables
 
 
 class WorkCalendar:
@@ -131,6 +235,11 @@ class WorkCalendar:
         source = CALENDAR_DIR if path is None else path
         files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
         return cls(override for file in files for override in _read_table(file))
+
+    @classmethod
+    def of_tables(cls, tables: Iterable[YearTable]) -> WorkCalendar:
+        """Build the calendar of the year tables given."""
+        return cls(override for table in tables for override in table.days)
 
     def is_working_day(self, day: date) -> bool:
         """Return whether state offices work on `day`."""
@@ -201,10 +310,35 @@ class WorkCalendar:
         return datetime.combine(due_day, END_OF_DAY, tzinfo=TIMEZONE)
 
 
+def usable_calendar(received: Mapping[str, Any]) -> tuple[WorkCalendar, list[CalendarError]]:
+    """Return the shipped tables with the received publications (by version id) on top.
+
+    A received year replaces the shipped table of that year, and a higher ``<n>`` replaces a lower
+    one; at an equal ``<n>`` the shipped table stays. A bad body is left out, its error returned.
+    """
+    tables = {table.year: table for table in _shipped()}
+    errors = []
+    for version, body in received.items():
+        try:
+            table = parse_calendar(version, body)
+        except CalendarError as error:
+            errors.append(error)
+            continue
+        kept = tables.get(table.year)
+        if kept is None or table.number > kept.number:
+            tables[table.year] = table
+    return WorkCalendar.of_tables(tables.values()), errors
+
+
+@cache
+def _shipped() -> tuple[YearTable, ...]:
+    return tuple(shipped_tables())
+
+
 @cache
 def default_calendar() -> WorkCalendar:
     """Return the calendar of the shipped yearly tables (read once)."""
-    return WorkCalendar.load()
+    return WorkCalendar.of_tables(_shipped())
 
 
 def is_working_day(day: date) -> bool:

@@ -2,7 +2,8 @@
 
 Publications (catalogue and calendar versions) go to every unit. The server's catalogue is the
 shipped one plus every catalogue version published in its database, so a dossier received under
-a version the city published is read against that version.
+a version the city published is read against that version; its working-day calendar is likewise
+the shipped yearly tables with the published ones on top.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
+from core.calendar import (
+    CalendarError,
+    WorkCalendar,
+    parse_calendar,
+    shipped_tables,
+    usable_calendar,
+)
 from core.catalogue import (
     Catalogue,
     CatalogueHistory,
@@ -23,6 +31,7 @@ from core.catalogue import (
     shipped_publications,
     usable_history,
 )
+from server.errors import BadRequest
 from server.keys import ServerKeys
 from server.schema import changes, publications
 
@@ -36,6 +45,7 @@ __all__ = [
     "publish",
     "publish_shipped",
     "read_feed",
+    "work_calendar",
 ]
 
 log = logging.getLogger("sohoa.server")
@@ -67,6 +77,8 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
 
     :raises CatalogueError: (core) a catalogue body that does not replay after the versions
       already out, or that names another version; nothing is stored.
+    :raises BadRequest: 422 ``bad_calendar``, a calendar body `core.calendar.parse_calendar`
+      refuses; nothing is stored.
     """
     exists = conn.execute(
         select(publications.c.kind).where(
@@ -76,10 +88,17 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
     if exists:
         return False
     if kind == "catalogue":
-        rows = _catalogue_rows(conn)
+        rows = _publication_rows(conn, "catalogue")
         usable = _replayed(rows)
         kept = {v: json.loads(b) for v, b in rows if v in usable}
         history_with({**kept, version: body})
+    elif kind == "calendar":
+        try:
+            parse_calendar(version, body)
+        except CalendarError as error:
+            raise BadRequest(
+                error.message_vi, error.message_en, code=error.code, status=422
+            ) from error
     conn.execute(
         publications.insert().values(
             kind=kind, version=version, body=canonical_json(body), published_at=time.time()
@@ -95,11 +114,14 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
 
 
 def publish_shipped(conn: Connection) -> list[str]:
-    """Publish each shipped catalogue version that is not out yet; return those published now."""
+    """Publish each shipped catalogue version and yearly table not out yet; return those now out."""
+    catalogues = [(body["version"], body) for _name, body in shipped_publications()]
+    tables = [(table.version, table.body()) for table in shipped_tables()]
     return [
-        body["version"]
-        for _name, body in shipped_publications()
-        if publish(conn, "catalogue", body["version"], body)
+        version
+        for kind, shipped in (("catalogue", catalogues), ("calendar", tables))
+        for version, body in shipped
+        if publish(conn, kind, version, body)
     ]
 
 
@@ -115,10 +137,10 @@ def list_publications(conn: Connection) -> list[dict]:
     ]
 
 
-def _catalogue_rows(conn: Connection) -> tuple[tuple[str, str], ...]:
+def _publication_rows(conn: Connection, kind: str) -> tuple[tuple[str, str], ...]:
     rows = conn.execute(
         select(publications.c.version, publications.c.body)
-        .where(publications.c.kind == "catalogue")
+        .where(publications.c.kind == kind)
         .order_by(publications.c.version)
     ).all()
     return tuple((row.version, row.body) for row in rows)
@@ -134,7 +156,20 @@ def _replayed(rows: tuple[tuple[str, str], ...]) -> CatalogueHistory:
 
 def catalogue_history(conn: Connection) -> CatalogueHistory:
     """Return the shipped catalogue and every version published in this database, replayed."""
-    return _replayed(_catalogue_rows(conn))
+    return _replayed(_publication_rows(conn, "catalogue"))
+
+
+@lru_cache(maxsize=16)
+def _calendar(rows: tuple[tuple[str, str], ...]) -> WorkCalendar:
+    calendar, errors = usable_calendar({version: json.loads(body) for version, body in rows})
+    for error in errors:  # only rows written before bodies were checked can get here
+        log.warning("calendar publication skipped: %s", error)
+    return calendar
+
+
+def work_calendar(conn: Connection) -> WorkCalendar:
+    """Return the working-day calendar: shipped yearly tables and those published here on top."""
+    return _calendar(_publication_rows(conn, "calendar"))
 
 
 class CatalogueVersions:

@@ -30,7 +30,7 @@ TUS_PREFIX = "/v1/files"
 
 
 def build_context(settings: ServerSettings) -> ServerContext:
-    """Open the database (migrating it), publish the shipped catalogue, load keys and blobs."""
+    """Open the database (migrating it), publish the shipped catalogue and calendar, load keys."""
     keys = load_or_create_keys(settings.keys_dir)
     db = open_database(settings)
     with db.write() as conn:

@@ -92,7 +92,7 @@ def receive_dossier(
         "return_method": "counter",
         "return_address": None,
         "received_at": now.isoformat(),
-        "due_at": due_at(procedure, now).isoformat(),
+        "due_at": due_at(procedure, now, device.vault.catalogue.calendar()).isoformat(),
         "components": [
             {
                 "component_id": component_id or procedure.components[0].id,

@@ -203,10 +203,11 @@ class DeviceRuntime:
         return data, len(events), len(blobs)
 
     def _store_publication(self, publication: dict[str, Any]) -> None:
-        # Stored as sent; a body that does not replay is skipped when the catalogue is built.
-        if publication.get("kind") == "catalogue" and isinstance(publication.get("version"), str):
+        # Stored as sent; a bad body is skipped when the catalogue or the calendar is built.
+        kind = publication.get("kind")
+        if kind in ("catalogue", "calendar") and isinstance(publication.get("version"), str):
             body = json.dumps(publication.get("body"), ensure_ascii=False).encode()
-            self.vault.catalogue.put(publication["version"], body)
+            self.vault.catalogue.put(publication["version"], body, kind=kind)
 
     def wipe(self) -> None:
         """Crypto-shred the vault (a signed wipe command from the city) and drop the sync state."""

@@ -63,7 +63,7 @@ class StepPanel:
         self.view.controls = [ft.Row(self.buttons(), wrap=True)]
 
     def _open(self, kind: EventType) -> None:
-        self.form = open_step(kind, self.state)
+        self.form = open_step(kind, self.state, self.shell.backend.calendar)
         self.fields = {name: self._field(name) for name in FIELDS[kind]}
         self._redraw()
 
@@ -78,7 +78,7 @@ class StepPanel:
 
     def _typed(self, name: str, text: str) -> None:
         if name == "days":
-            self.form = extend_by(self.form, self.state, text)
+            self.form = extend_by(self.form, self.state, text, self.shell.backend.calendar)
             self.fields["new_due"].value = self.form.values.get("new_due", "")
         else:
             self.form = set_value(self.form, name, text)
@@ -167,7 +167,7 @@ class StepPanel:
         self.shell.page.update()
 
     async def _record(self, _: ft.Event) -> None:
-        self.form, payload = submit(self.form, self.state)
+        self.form, payload = submit(self.form, self.state, self.shell.backend.calendar)
         if payload is None:
             self._redraw()
             return

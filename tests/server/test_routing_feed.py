@@ -81,9 +81,10 @@ def test_a_hand_over_shows_the_whole_history_to_the_new_unit_and_is_on_the_slip(
 def test_publications_reach_every_unit_once(city, server):
     counter, other = city.enrol(), city.enrol(city.OTHER_UNIT)
     admin = city.admin()
-    body = {"kind": "calendar", "version": "2026.test", "body": {"holidays": ["2026-04-30"]}}
+    day = {"date": "2026-04-29", "kind": "off", "note_vi": "Nghỉ thêm", "note_en": "Extra day off"}
+    body = {"kind": "calendar", "version": "2026.7", "body": {"year": 2026, "days": [day]}}
     assert admin.post("/v1/admin/publications", json=body).json()["created"] is True
     assert admin.post("/v1/admin/publications", json=body).json()["created"] is False
     for device in (counter, other):
         published = [i for i in feed_of(device)[0] if i["kind"] == "calendar"]
-        assert [p["body"]["version"] for p in published].count("2026.test") == 1
+        assert [p["body"]["version"] for p in published].count("2026.7") == 1
