@@ -43,6 +43,7 @@ DOMAIN_STATUS = {
     "IllegalTransition": 409,
     "WireFormatError": 422,
     "CatalogueError": 422,
+    "CalendarError": 422,
     "UnknownProcedure": 422,
     "IdentityError": 422,
     "UnknownUnit": 422,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
 from core.calendar import (
-    CalendarError,
     WorkCalendar,
     parse_calendar,
     shipped_tables,
@@ -31,7 +31,6 @@ from core.catalogue import (
     shipped_publications,
     usable_history,
 )
-from server.errors import BadRequest
 from server.keys import ServerKeys
 from server.schema import changes, publications
 
@@ -77,8 +76,8 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
 
     :raises CatalogueError: (core) a catalogue body that does not replay after the versions
       already out, or that names another version; nothing is stored.
-    :raises BadRequest: 422 ``bad_calendar``, a calendar body `core.calendar.parse_calendar`
-      refuses; nothing is stored.
+    :raises CalendarError: (core) a calendar body `core.calendar.parse_calendar` refuses (422
+      ``bad_calendar``); nothing is stored.
     """
     exists = conn.execute(
         select(publications.c.kind).where(
@@ -89,16 +88,11 @@ def publish(conn: Connection, kind: str, version: str, body: dict) -> bool:
         return False
     if kind == "catalogue":
         rows = _publication_rows(conn, "catalogue")
-        usable = _replayed(rows)
+        usable = _usable("catalogue", rows)
         kept = {v: json.loads(b) for v, b in rows if v in usable}
         history_with({**kept, version: body})
     elif kind == "calendar":
-        try:
-            parse_calendar(version, body)
-        except CalendarError as error:
-            raise BadRequest(
-                error.message_vi, error.message_en, code=error.code, status=422
-            ) from error
+        parse_calendar(version, body)
     conn.execute(
         publications.insert().values(
             kind=kind, version=version, body=canonical_json(body), published_at=time.time()
@@ -146,30 +140,29 @@ def _publication_rows(conn: Connection, kind: str) -> tuple[tuple[str, str], ...
     return tuple((row.version, row.body) for row in rows)
 
 
+# How a kind's published bodies become one usable whole, and what a body that fails leaves out.
+_BUILDERS: dict[str, Callable[[dict[str, Any]], tuple[Any, list]]] = {
+    "catalogue": usable_history,
+    "calendar": usable_calendar,
+}
+
+
 @lru_cache(maxsize=16)
-def _replayed(rows: tuple[tuple[str, str], ...]) -> CatalogueHistory:
-    history, errors = usable_history({version: json.loads(body) for version, body in rows})
+def _usable(kind: str, rows: tuple[tuple[str, str], ...]) -> Any:
+    built, errors = _BUILDERS[kind]({version: json.loads(body) for version, body in rows})
     for error in errors:  # only rows written before bodies were checked can get here
-        log.warning("catalogue publication skipped: %s", error)
-    return history
+        log.warning("%s publication skipped: %s", kind, error)
+    return built
 
 
 def catalogue_history(conn: Connection) -> CatalogueHistory:
     """Return the shipped catalogue and every version published in this database, replayed."""
-    return _replayed(_publication_rows(conn, "catalogue"))
-
-
-@lru_cache(maxsize=16)
-def _calendar(rows: tuple[tuple[str, str], ...]) -> WorkCalendar:
-    calendar, errors = usable_calendar({version: json.loads(body) for version, body in rows})
-    for error in errors:  # only rows written before bodies were checked can get here
-        log.warning("calendar publication skipped: %s", error)
-    return calendar
+    return _usable("catalogue", _publication_rows(conn, "catalogue"))
 
 
 def work_calendar(conn: Connection) -> WorkCalendar:
     """Return the working-day calendar: shipped yearly tables and those published here on top."""
-    return _calendar(_publication_rows(conn, "calendar"))
+    return _usable("calendar", _publication_rows(conn, "calendar"))
 
 
 class CatalogueVersions:
