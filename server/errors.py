@@ -49,6 +49,7 @@ DOMAIN_STATUS = {
     "UnknownUnit": 422,
     "RoutingError": 422,
     "SignatureFormatError": 422,
+    "StepNotAllowed": 403,
 }
 
 

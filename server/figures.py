@@ -35,6 +35,7 @@ from server.schema import dossier_figures, dossiers, events
 __all__ = [
     "Period",
     "backfill_summaries",
+    "figures_by_unit",
     "figures_for",
     "instant_us",
     "summary_row",
@@ -167,13 +168,13 @@ def _count_columns(as_of: int) -> list[ColumnElement]:
     return columns
 
 
-def figures_for(
+def figures_by_unit(
     conn: Connection,
     unit_code: str | None,
     period: Period | None = None,
     now: datetime | None = None,
-) -> dict:
-    """Return the figures of the dossiers a unit is competent for, or the city's with each unit's.
+) -> tuple[Figures, dict[str, Figures]]:
+    """Return the total figures of a unit's dossiers (None: the city's) and each unit's figures.
 
     :param unit_code: one unit, or None for the whole city
     :param period: only dossiers received in it, counted as of its end (or now, if sooner)
@@ -198,7 +199,18 @@ def figures_for(
         for row in conn.execute(query.group_by(f.competent_unit).order_by(f.competent_unit))
     }
     totals = {name: sum(getattr(figures, name) for figures in by_unit.values()) for name in _COUNTS}
-    answer: dict = {"unit_code": unit_code, "figures": Figures(as_of=as_of, **totals).to_dict()}
+    return Figures(as_of=as_of, **totals), by_unit
+
+
+def figures_for(
+    conn: Connection,
+    unit_code: str | None,
+    period: Period | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Return :func:`figures_by_unit` as JSON: the total, and each unit's when asked for all."""
+    total, by_unit = figures_by_unit(conn, unit_code, period, now)
+    answer: dict = {"unit_code": unit_code, "figures": total.to_dict()}
     if unit_code is None:
         answer["units"] = {code: figures.to_dict() for code, figures in by_unit.items()}
     return answer

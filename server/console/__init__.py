@@ -8,13 +8,12 @@ from server.console.figures import (
     FiguresRow,
     Period,
     figures_csv,
-    figures_rows,
-    load_states,
     parse_period,
+    period_figures,
 )
 from server.console.mount import CONSOLE_PATH, mount_console
 from server.console.queue import DossierDetail, QueueRow, open_dossier, unit_queue
-from server.console.workflow import NEEDS_REASON, STEPS, step_payload, take_step
+from server.console.workflow import NEEDS_REASON, STEPS, offered_steps, step_payload, take_step
 
 __all__ = [
     "CITY",
@@ -28,11 +27,11 @@ __all__ = [
     "Period",
     "QueueRow",
     "figures_csv",
-    "figures_rows",
-    "load_states",
     "mount_console",
+    "offered_steps",
     "open_dossier",
     "parse_period",
+    "period_figures",
     "step_payload",
     "take_step",
     "unit_queue",

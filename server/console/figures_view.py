@@ -18,9 +18,8 @@ from server.console.figures import (
     FiguresRow,
     Period,
     figures_csv,
-    figures_rows,
-    load_states,
     parse_period,
+    period_figures,
 )
 from server.portal.texts import Texts
 
@@ -134,8 +133,7 @@ class FiguresScreen:
         member = self.screens.member
         assert member is not None
         with self.screens.context.db.read() as conn:
-            states = load_states(conn, member.unit_code, period)
-        rows = figures_rows(states, period)
+            rows = period_figures(conn, member.unit_code, period)
         # Unit staff see their own unit; the city row would only repeat it.
         return rows if member.unit_code is None else [r for r in rows if r.unit != CITY]
 

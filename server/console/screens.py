@@ -13,7 +13,6 @@ from pathlib import Path
 import flet as ft
 
 from app.widgets import heading, tagged
-from core.dossier import allowed_events
 from core.dossier_state import VIETNAM, event_time
 from core.errors import SohoaError
 from core.events import Event, EventType
@@ -21,7 +20,7 @@ from core.lifecycle import FORM_TITLES
 from server.console.figures_view import FiguresScreen
 from server.console.pages import load_thumbnails, page_gallery
 from server.console.queue import DossierDetail, QueueRow, open_dossier, unit_queue
-from server.console.workflow import STEPS, step_payload, take_step
+from server.console.workflow import offered_steps, step_payload, take_step
 from server.context import ServerContext
 from server.portal.photos import store_photo
 from server.portal.picker import PhotoPicker
@@ -220,7 +219,8 @@ class ConsoleScreens:
             state.procedure_code
         )
         boxes = [ft.Checkbox(label=c.name, data=c.id) for c in procedure.components]
-        allowed = allowed_events(state)
+        assert self.member is not None
+        offered = offered_steps(self.member, state)
 
         def act(event_type: EventType):  # type: ignore[no-untyped-def]
             async def run(_: ft.Event) -> None:
@@ -231,11 +231,11 @@ class ConsoleScreens:
 
         buttons = [
             tagged(f"step-{step}", ft.FilledButton(t(f"event.{step}"), on_click=act(step)))
-            for step in STEPS
+            for step in offered
             # The result is attached as a scan: its button opens the camera instead.
-            if step in allowed and step is not EventType.RESULT_READY
+            if step is not EventType.RESULT_READY
         ]
-        if EventType.RESULT_READY in allowed:
+        if EventType.RESULT_READY in offered:
             buttons.append(
                 tagged("step-result_ready", self.picker.button("result", t("event.result_ready")))
             )
@@ -243,7 +243,7 @@ class ConsoleScreens:
             tagged("note", note),
             ft.Row([tagged("to-unit", to_unit), tagged("new-due", new_due)]),
         ]
-        if EventType.SUPPLEMENT_REQUESTED in allowed:
+        if EventType.SUPPLEMENT_REQUESTED in offered:
             controls.append(ft.Text(t("console.missing")))
             controls.extend(tagged(f"missing-{box.data}", box) for box in boxes)
         back = tagged("back", ft.OutlinedButton(t("console.back"), on_click=self.show_queue))

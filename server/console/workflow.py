@@ -8,14 +8,16 @@ from datetime import date, datetime, time
 from typing import Any
 
 from core.catalogue import Procedure
+from core.dossier import allowed_events
 from core.dossier_state import VIETNAM, DossierState
 from core.events import EventType
 from server.console.errors import BadStepInput
 from server.context import ServerContext
+from server.permissions import may_take
 from server.routes.dossiers import act
 from server.staff import StaffMember
 
-__all__ = ["NEEDS_REASON", "STEPS", "step_payload", "take_step"]
+__all__ = ["NEEDS_REASON", "STEPS", "offered_steps", "step_payload", "take_step"]
 
 
 # The actions the console offers, in the order its buttons show them.
@@ -31,6 +33,12 @@ STEPS: tuple[EventType, ...] = (
 )
 # Refusing, extending (form 04) and stopping (form 05) must say why.
 NEEDS_REASON = frozenset({EventType.REFUSED, EventType.EXTENDED, EventType.STOPPED})
+
+
+def offered_steps(member: StaffMember, state: DossierState) -> list[EventType]:
+    """Return the console's steps that the lifecycle allows now and the member's role may take."""
+    allowed = allowed_events(state)
+    return [step for step in STEPS if step in allowed and may_take(member, step)]
 
 
 def _due_on(day: str, state: DossierState) -> str:
@@ -105,6 +113,7 @@ def take_step(
     """Record one workflow step as `member`; return the server's answer with the new summary.
 
     :raises NotFound: the dossier is not visible to the member's unit
+    :raises StepNotAllowed: the member's role may not take the step (audited, nothing stored)
     :raises Conflict: the lifecycle forbids the step now (the reason says why)
     :raises BadRequest: the payload is malformed
     """

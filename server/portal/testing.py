@@ -28,6 +28,7 @@ from server.console.workflow import take_step
 from server.context import ServerContext
 from server.ingest import Origin, ingest_events
 from server.main import create_app
+from server.permissions import STEPS_BY_ROLE
 from server.staff import Role, StaffMember
 from server.testing import AdminApi, RunningServer, test_settings
 
@@ -136,8 +137,10 @@ class Unit:
         self.member = StaffMember("can-bo-hoa-binh", Role.PROCESSING_OFFICER, UNIT)
 
     def step(self, dossier_id: str, event_type: EventType, payload: dict[str, Any]) -> dict:
-        """Record one workflow step on the dossier."""
-        return take_step(self.context, self.member, dossier_id, event_type, payload)
+        """Record one workflow step on the dossier as a member of the unit whose role takes it."""
+        role = next(role for role, steps in STEPS_BY_ROLE.items() if event_type in steps)
+        member = StaffMember(f"can-bo-{role}", role, UNIT)
+        return take_step(self.context, member, dossier_id, event_type, payload)
 
     def ask_supplement(self, dossier_id: str, missing: list[str]) -> None:
         """Ask the citizen for `missing` components."""

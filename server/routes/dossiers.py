@@ -20,6 +20,7 @@ from server.dossiers import (
 )
 from server.errors import BadRequest, Conflict
 from server.ingest import Origin, ingest_events
+from server.permissions import require_step
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"])
 
@@ -63,6 +64,7 @@ def act(
     """Record one workflow step (take, supplement, refuse, extend, stop, hand over, result...).
 
     :raises BadRequest: the step is unknown (404) or its payload is malformed (422)
+    :raises StepNotAllowed: the member's role may not take the step (403, audited)
     :raises Conflict: the lifecycle forbids the step now (409, reason from core)
     """
     if event_type not in WORKFLOW_EVENTS:
@@ -72,6 +74,7 @@ def act(
             code="unknown_step",
             status=404,
         )
+    require_step(context, member, dossier_id, EventType(event_type))
     with context.db.write() as conn:
         require_visible(conn, dossier_id, member.unit_code)
         unit_code = member.unit_code or dossier_summary(conn, dossier_id)["current_unit"]

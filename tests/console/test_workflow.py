@@ -58,13 +58,7 @@ def test_steps_go_through_the_lifecycle_and_illegal_ones_are_refused(context, wa
     dossier_id, _ = ward.receive()
     state = _state(context, unit, dossier_id)
     with pytest.raises(Conflict) as refused:
-        take_step(
-            context,
-            unit.member,
-            dossier_id,
-            EventType.RETURNED,
-            step_payload(EventType.RETURNED, state),
-        )
+        unit.step(dossier_id, EventType.RETURNED, step_payload(EventType.RETURNED, state))
     assert refused.value.code == "illegal_transition"
     answer = take_step(context, unit.member, dossier_id, EventType.PROCESSING_STARTED, {})
     assert answer["dossier"]["status"] == "in_processing"

@@ -12,9 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.dossier import fold
 from core.dossier_state import VIETNAM
 from scan.synthetic import Scene, draw_form, photograph
-from server.console import figures_rows, load_states, parse_period
+from server.console import parse_period, period_figures
+from server.dossiers import stored_events
 from server.portal import MAX_PHOTO_BYTES
 
 pytestmark = pytest.mark.browser
@@ -43,16 +45,17 @@ def _city_figures(city):  # type: ignore[no-untyped-def]
     today = datetime.now(VIETNAM).date()
     period = parse_period(str(today - timedelta(days=1)), str(today + timedelta(days=1)))
     with city.context.db.read() as conn:
-        rows = figures_rows(load_states(conn, None, period), period, datetime.now(UTC))
+        rows = period_figures(conn, None, period, datetime.now(UTC))
     return {row.unit: row.figures for row in rows}
 
 
-def _console_login(desktop, city) -> None:  # type: ignore[no-untyped-def]
-    city.admin.add_staff("hoabinh", "mat-khau-123", "processing_officer", "11533")
-    desktop.open(f"{city.base_url}/console/", "username")
-    desktop.type_into("username", "hoabinh")
-    desktop.type_into("password", "mat-khau-123")
-    desktop.press("log-in")
+def _console_open(screen, city, role: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    screen.page.bring_to_front()
+    screen.open(f"{city.base_url}/console/", "username")
+    screen.type_into("username", role)
+    screen.type_into("password", "mat-khau-123")
+    screen.press("log-in")
+    screen.press(f"open-{code}")
 
 
 def _citizen_lookup(phone, code: str, digits: str) -> None:  # type: ignore[no-untyped-def]
@@ -67,8 +70,9 @@ def test_citizen_supplements_unit_processes_citizen_rates(city, ward, phone, des
     dossier_id, code = ward.receive()
 
     # The competent unit opens the dossier from its queue and asks for the birth certificate.
-    _console_login(desktop, city)
-    desktop.press(f"open-{code}")
+    for role in ("receiving_officer", "processing_officer", "leader"):
+        city.admin.add_staff(role, "mat-khau-123", role, "11533")
+    _console_open(desktop, city, "receiving_officer", code)
     desktop.expect_text("Trang đã số hoá: 1")
     desktop.press(f"missing-{MISSING}")
     desktop.type_into("note", "Thiếu giấy chứng sinh")
@@ -106,10 +110,18 @@ def test_citizen_supplements_unit_processes_citizen_rates(city, ward, phone, des
     desktop.page.get_by_role("alertdialog").wait_for(timeout=WAIT_MS)
     desktop.page.keyboard.press("Escape")
     desktop.page.get_by_role("alertdialog").wait_for(state="detached", timeout=WAIT_MS)
-    desktop.press("step-processing_started")
-    desktop.expect_text("Đã ghi nhận: Bắt đầu giải quyết")
-    desktop.upload("step-result_ready", photos["good"])
-    desktop.expect_text("Đã ghi nhận: Có kết quả")
+    # Each role takes only its own steps (server.permissions), each member in a tab of their own.
+    processing = type(desktop)(desktop.page.context.new_page(), mobile=False)
+    leader = type(desktop)(desktop.page.context.new_page(), mobile=False)
+    _console_open(processing, city, "processing_officer", code)
+    processing.press("step-processing_started")
+    processing.expect_text("Đã ghi nhận: Bắt đầu giải quyết")
+    _console_open(leader, city, "leader", code)
+    leader.upload("step-result_ready", photos["good"])
+    leader.expect_text("Đã ghi nhận: Có kết quả")
+    desktop.page.bring_to_front()
+    desktop.press("back")
+    desktop.press(f"open-{code}")
     desktop.press("step-returned")
     desktop.expect_text("Đã ghi nhận: Trả kết quả")
 
@@ -137,9 +149,8 @@ def test_citizen_supplements_unit_processes_citizen_rates(city, ward, phone, des
     assert after.digitised_results == before["city"].digitised_results + 1
     assert after.unsatisfied_or_late == before["city"].unsatisfied_or_late + 1
     with city.context.db.read() as conn:
-        today = str(datetime.now(VIETNAM).date())
-        states = {s.id: s for s in load_states(conn, "11533", parse_period(today, today))}
-    assert len(states[dossier_id].pages) == 2 and states[dossier_id].rating == "unsatisfied"
+        state = fold(stored_events(conn, dossier_id))
+    assert len(state.pages) == 2 and state.rating == "unsatisfied"
 
 
 def test_a_citizen_pre_applies_and_an_officer_finds_it_by_code(city, phone, tmp_path):

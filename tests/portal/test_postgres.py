@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from core.dossier import Status
 from core.dossier_state import VIETNAM
-from server.console import figures_rows, load_states, parse_period, unit_queue
+from server.console import parse_period, period_figures, unit_queue
 from server.context import ServerContext
 from server.main import build_context
 from server.portal import LookupFailed, Portal, PreApplication
@@ -62,5 +62,5 @@ def test_the_citizen_and_the_unit_work_the_same_on_postgres(pg_context, sharp_ph
         assert find_preapplication(conn, issued.code).page_count == 1
         today = str(datetime.now(VIETNAM).date())
         period = parse_period(today, today)
-        rows = figures_rows(load_states(conn, None, period), period)
+        rows = period_figures(conn, None, period)
     assert rows[0].figures.received == 1
