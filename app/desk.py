@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from app.errors import FieldError
 from app.forms import ReceiptSlip, SlipComponent, build_receipt_pdf, qr_payload, qr_png
 from app.forms_data import render_form
 from app.queries import find_dossiers, home_figures
@@ -18,7 +19,14 @@ from app.state.applicant import applicant_payload, residence_unit
 from app.state.checklist import PageRef, components_payload
 from app.state.dossiers import DossierQuery
 from app.state.home import Counts
-from app.state.intake import IntakeState, Receipt, Review
+from app.state.intake import (
+    IntakeState,
+    PreApplicationNotFound,
+    PreApplicationUnavailable,
+    Receipt,
+    Review,
+    TakenOver,
+)
 from app.state.reuse import (
     REUSE_PURPOSE,
     ReuseOffer,
@@ -34,10 +42,11 @@ from core.codes import CodeIssuer
 from core.dossier import edit_payload
 from core.events import EventType, make_event
 from core.ids import new_id
+from core.preapplication import normalise_preapplication_code
 from core.units import unit
 from scan import process_photo, thumbnail
 from sync.client import SyncClient
-from sync.errors import Offline, TimedOut
+from sync.errors import Offline, ServerRefused, SyncError, TimedOut
 from sync.signing import ServerClock, SigningAuth
 
 __all__ = ["Desk", "DossierDetail", "ISSUED_CODES_KEY"]
@@ -131,7 +140,9 @@ class Desk:
             unit_code=unit_code,
         )
         hashes = {p.sha256 for item in state.checklist.items for p in item.pages}
-        saved = self.session.dossiers.save([event], {h: self._pages[h] for h in hashes})
+        # The vault names any page it gets no image of (one left on the city) in its own error.
+        held = {h: self._pages[h] for h in hashes if h in self._pages}
+        saved = self.session.dossiers.save([event], held)
         self.worker.remember(self.clock)
         self.session.kv.set(ISSUED_CODES_KEY, [*issued, code][-400:])
         self._pages.clear()
@@ -330,18 +341,66 @@ class Desk:
             fetched = {
                 p["sha256"]: city.document_page(cccd, p["sha256"], reason) for p in offer.pages
             }
-        self._pages.update(fetched)
         return tuple(
-            PageRef(
-                sha256=meta["sha256"],
-                media_type=meta["media_type"],
-                mode=meta["mode"],
-                dpi=meta["dpi"],
-                size=len(fetched[meta["sha256"]]),
-                thumbnail=thumbnail(fetched[meta["sha256"]]),
-                reused=True,
+            self._keep_fetched(meta, fetched[meta["sha256"]], reused=True) for meta in offer.pages
+        )
+
+    def take_over(self, typed: str) -> TakenOver:
+        """Fetch a citizen's pre-application by its code, with its pages (checked by hash).
+
+        The pages wait in memory with the photographed ones and reach the vault on receipt; the
+        city already holds them, so the sync sends none of them again. The lookup is audited.
+
+        :raises app.errors.FieldError: the code is not of the form NT-XXXX-XXXX.
+        :raises PreApplicationNotFound: the city knows no live pre-application by that code.
+        :raises PreApplicationUnavailable: offline, too slow, or refused otherwise.
+        """
+        code = normalise_preapplication_code(typed)
+        if not code:
+            raise FieldError(
+                "preapp-code",
+                "Mã nộp trước có dạng NT-XXXX-XXXX",
+                "A pre-application code looks like NT-XXXX-XXXX",
             )
-            for meta in offer.pages
+        try:
+            with self._city() as city:
+                found = city.preapplication(code)
+                procedure = self.backend.catalogue_of(found["catalogue_version"]).get(
+                    found["procedure_code"]
+                )
+                wanted = {c.id for c in procedure.components}
+                pages = {
+                    c["component_id"]: tuple(
+                        self._keep_fetched(
+                            p, city.preapplication_page(code, p["sha256"]), reused=False
+                        )
+                        for p in c["pages"]
+                    )
+                    for c in found["components"]
+                    if c["component_id"] in wanted  # a component the procedure dropped since
+                }
+        except ServerRefused as exc:
+            if exc.status == 404:
+                raise PreApplicationNotFound(code) from exc
+            raise PreApplicationUnavailable() from exc
+        except SyncError as exc:
+            raise PreApplicationUnavailable() from exc
+        count = sum(map(len, pages.values()))
+        detail = {"code": code, "procedure_code": procedure.code, "pages": count}
+        self.session.audit.record("preapplication_takeover", detail=detail)
+        return TakenOver(code, procedure, pages)
+
+    def _keep_fetched(self, record: dict, data: bytes, *, reused: bool) -> PageRef:
+        """Hold a page fetched from the city (checked by hash) for the receipt."""
+        self._pages[record["sha256"]] = data
+        return PageRef(
+            sha256=record["sha256"],
+            media_type=record["media_type"],
+            mode=record["mode"],
+            dpi=record["dpi"],
+            size=len(data),
+            thumbnail=thumbnail(data),
+            reused=reused,
         )
 
     @contextmanager

@@ -142,10 +142,24 @@ class SyncClient:
     def document_page(self, cccd: str, sha256: str, reason: dict[str, str]) -> bytes:
         """Return the bytes of one page of the citizen's stored documents, checked by hash."""
         body = {"cccd": cccd, "sha256": sha256, **reason}
-        data = self.request("POST", "/v1/device/documents/page", json_body=body).content
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise Offline("POST /v1/device/documents/page: the page arrived damaged")
-        return data
+        path = "/v1/device/documents/page"
+        return _checked(self.request("POST", path, json_body=body).content, sha256, f"POST {path}")
+
+    def preapplication(self, code: str) -> dict[str, Any]:
+        """Return a citizen's pre-application: its procedure and the page records per component.
+
+        :raises ServerRefused: 404 unknown_preapplication when no such code is live.
+        """
+        path = f"/v1/device/preapplications/{code}"
+        reply = self.request_json("GET", path)
+        if not isinstance(reply, dict) or not isinstance(reply.get("components"), list):
+            raise Offline(f"GET {path}: unreadable reply")
+        return reply
+
+    def preapplication_page(self, code: str, sha256: str) -> bytes:
+        """Return one page of a pre-application, checked by hash (the city audits the look)."""
+        path = f"/v1/device/preapplications/{code}/pages/{sha256}"
+        return _checked(self.request("GET", path).content, sha256, f"GET {path}")
 
     def read_page(
         self, sha256: str, into: bytearray, on_bytes: Callable[[int], None] | None = None
@@ -196,6 +210,13 @@ def _translated(method: str, path: str) -> Iterator[None]:
         raise TimedOut(f"{method} {path}: {type(error).__name__}") from error
     except (httpx.TransportError, httpx.DecodingError) as error:
         raise Offline(f"{method} {path}: {type(error).__name__}") from error
+
+
+def _checked(data: bytes, sha256: str, request: str) -> bytes:
+    """Return `data` if it hashes to `sha256`; a page damaged on the way counts as lost."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Offline(f"{request}: the page arrived damaged")
+    return data
 
 
 def _reason(response: httpx.Response) -> str:

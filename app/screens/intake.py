@@ -10,7 +10,15 @@ import flet as ft
 
 from app.screens.applicant import ApplicantPanel
 from app.screens.capture import ComponentsPanel
-from app.state.intake import IntakeState, Step, choose_procedure, go_to, mark_received, review
+from app.state.intake import (
+    IntakeState,
+    Step,
+    choose_procedure,
+    go_to,
+    mark_received,
+    review,
+    take_over,
+)
 from app.state.procedure import open_bundle, search_procedures
 from app.widgets import big_button, error_text, heading, tagged
 from core.errors import SohoaError
@@ -101,7 +109,50 @@ class IntakeScreen:
             ),
         )
         self._show_results()
-        return [field, self.search_results]
+        return [field, self._preapplication_row(), self.preapp_status, self.search_results]
+
+    def _preapplication_row(self) -> ft.Control:
+        tr = self.tr
+        self.preapp_code = ft.TextField(
+            label=tr("intake.preapp_code"),
+            on_submit=self._fetch_preapplication,
+            text_size=18,
+            width=360,
+        )
+        self.preapp_status = ft.Column(spacing=4)
+        return ft.Row(
+            [
+                tagged("preapp-code", self.preapp_code),
+                big_button(
+                    "preapp-fetch",
+                    tr("intake.preapp_fetch"),
+                    self._fetch_preapplication,
+                    icon=ft.Icons.CLOUD_DOWNLOAD,
+                    primary=False,
+                ),
+            ],
+            wrap=True,
+        )
+
+    async def _fetch_preapplication(self, _: ft.Event) -> None:
+        """Take over the typed pre-application; an error under the field changes nothing else."""
+        typed = self.preapp_code.value or ""
+        self.preapp_status.controls = [
+            ft.Row(
+                [ft.ProgressRing(width=20, height=20), ft.Text(self.tr("intake.preapp_fetching"))]
+            )
+        ]
+        self.preapp_status.update()
+        try:
+            taken = await self.shell.run(self.shell.desk.take_over, typed)
+        except SohoaError as exc:
+            self.preapp_status.controls = [
+                error_text("preapp-error", exc.message(self.tr.language))
+            ]
+            self.preapp_status.update()
+            return
+        self.set_state(take_over(self.state, taken))
+        self.show()
 
     def _search(self, event: ft.Event) -> None:
         search = search_procedures(self.catalogue, event.control.value)

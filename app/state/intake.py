@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from app.errors import ReceiptBlocked
+from app.errors import AppError, ReceiptBlocked
 from app.state.applicant import ApplicantForm, check_all
-from app.state.checklist import Checklist, checklist_for, missing_mandatory
+from app.state.checklist import Checklist, PageRef, add_page, checklist_for, missing_mandatory
 from app.state.procedure import ProcedureSearch
 
 __all__ = [
@@ -15,10 +15,14 @@ __all__ = [
     "Receipt",
     "Review",
     "IntakeState",
+    "PreApplicationNotFound",
+    "PreApplicationUnavailable",
+    "TakenOver",
     "choose_procedure",
     "go_to",
     "review",
     "mark_received",
+    "take_over",
 ]
 
 
@@ -84,6 +88,53 @@ def choose_procedure(state: IntakeState, procedure: object) -> IntakeState:
         checklist=checklist_for(procedure.components),
         step=Step.applicant,
     )
+
+
+class PreApplicationNotFound(AppError):
+    """No live pre-application has the code the officer typed (mistyped, unknown or expired)."""
+
+    code = "unknown_preapplication"
+
+    def __init__(self, code: str) -> None:
+        self.typed = code
+        super().__init__(
+            f"Không tìm thấy hồ sơ nộp trước {code} (mã sai hoặc đã hết hạn)",
+            f"No pre-application {code} (a wrong or expired code)",
+        )
+
+
+class PreApplicationUnavailable(AppError):
+    """The city could not be asked for a pre-application (offline, too slow, or refused)."""
+
+    code = "preapplication_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Không kết nối được máy chủ thành phố để lấy hồ sơ nộp trước; hãy quét như thường",
+            "Cannot reach the city server to fetch the pre-application; scan the papers as usual",
+        )
+
+
+@dataclass(frozen=True)
+class TakenOver:
+    """A citizen's pre-application as the counter takes it: procedure and pages per component."""
+
+    code: str
+    procedure: object
+    pages: dict[str, tuple[PageRef, ...]]
+
+
+def take_over(state: IntakeState, taken: TakenOver) -> IntakeState:
+    """Choose the pre-application's procedure, attach its pages, go to the applicant.
+
+    The citizen digitised these pages for this dossier: they count as digitised, not as reuse of
+    documents the city already held (Index 766 keeps the two apart).
+    """
+    checklist = checklist_for(taken.procedure.components)
+    for component_id, pages in taken.pages.items():
+        for page in pages:
+            checklist = add_page(checklist, component_id, page)
+    return replace(state, procedure=taken.procedure, checklist=checklist, step=Step.applicant)
 
 
 def go_to(state: IntakeState, step: Step) -> IntakeState:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Column, Connection, Float, Integer, MetaData, String, Table, Text, select
 
 from core.catalogue import Catalogue
+from core.preapplication import PREAPPLICATION_PREFIX, normalise_preapplication_code
 from server.portal.errors import UnknownPreApplication
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
 PREAPPLICATION_DAYS = 30
 # Crockford's base 32 without I, L, O, U: nothing to misread when an officer types it.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_PREFIX = "NT"  # "nộp trước"
 
 metadata = MetaData()
 
@@ -83,16 +83,7 @@ class PreApplication:
 
 def _new_code() -> str:
     body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-    return f"{_PREFIX}-{body[:4]}-{body[4:]}"
-
-
-def normalise_preapplication_code(code: str) -> str:
-    """Return `code` as issued: upper case, dashes in place, O read as 0 and I/L as 1."""
-    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
-    if len(raw) == 8 + len(_PREFIX) and raw.startswith(_PREFIX):
-        raw = raw[len(_PREFIX) :]
-    return f"{_PREFIX}-{raw[:4]}-{raw[4:]}" if len(raw) == 8 else ""
+    return f"{PREAPPLICATION_PREFIX}-{body[:4]}-{body[4:]}"
 
 
 def issue_preapplication(

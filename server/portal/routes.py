@@ -1,12 +1,11 @@
-"""HTTP routes for officers to take over a pre-application: its page records, and a thumbnail of
-each page so the counter can check the originals against it instead of scanning again."""
+"""HTTP routes for officers to take over a pre-application: its page records, and each page itself,
+so the counter checks the originals against them and receives the dossier without scanning again."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from scan import thumbnail
 from server.audit import append_audit
 from server.blobstores import parse_sha256
 from server.context import ServerContext
@@ -15,9 +14,7 @@ from server.errors import NotFound
 from server.portal.errors import UnknownPreApplication
 from server.portal.preapply import PreApplication, find_preapplication
 
-__all__ = ["THUMBNAIL_PX", "preapplication_router"]
-
-THUMBNAIL_PX = 768  # enough to compare with the original on a tablet
+__all__ = ["preapplication_router"]
 
 
 def preapplication_router(context: ServerContext) -> APIRouter:
@@ -46,7 +43,7 @@ def preapplication_router(context: ServerContext) -> APIRouter:
 
     @router.get("/device/preapplications/{code}/pages/{sha256}")
     def device_page(code: str, sha256: str, signed: DeviceDep) -> Response:
-        """Return a JPEG thumbnail of one page of the pre-application (the look is audited)."""
+        """Return one page of the pre-application as stored (the device checks its hash)."""
         found = lookup(code)
         name = parse_sha256(sha256)
         if not any(page["sha256"] == name for pages in found.components.values() for page in pages):
@@ -63,6 +60,6 @@ def preapplication_router(context: ServerContext) -> APIRouter:
                 found.code or "",
                 {"sha256": name},
             )
-        return Response(thumbnail(context.blobs.read(name), THUMBNAIL_PX), media_type="image/jpeg")
+        return Response(context.blobs.read(name), media_type="application/octet-stream")
 
     return router
