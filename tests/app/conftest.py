@@ -37,6 +37,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "app"
 FAST_KDF = {"kdf_cost": 1 << 10}
 PIN = "24681357"
 OFFICER = "Lê Thị Hoa"
+FILL_SETTLE_SECONDS = 0.3
 CHIP_QR = (
     "031090000123|123456789|Nguyễn Văn An|17051990|Nam|Số 1 Lê Lợi, Hồng Bàng, Hải Phòng|01012021"
 )
@@ -204,23 +205,31 @@ class Driver:
         target = field.first if field.count() else node
         target.click()
         target.fill(text)
+        # Flutter hands typed text to the app on a later frame; a tap sent at once can reach the
+        # app first and act on the old value (an officer never taps within milliseconds).
+        time.sleep(FILL_SETTLE_SECONDS)
 
-    def unlock(self, pin: str, attempts: int = 5) -> None:
-        """Type the PIN and tap unlock.
+    def submit_when_on(self, button: str, typed: dict[str, str], attempts: int = 5) -> None:
+        """Type each field of `typed`, then tap `button` once it turns on.
 
-        The unlock screen may be drawn again once the device's officers have loaded (more so on a
-        busy machine), dropping what was typed; so the PIN is typed again until the button is on.
+        Text typed into a Flutter field can miss the app on a busy machine (the field drawn
+        again, or the change sent late), leaving the button off; so it is typed again.
         """
-        submit = self.wait("unlock-submit").locator("[role=button]").first
+        submit = self.wait(button).locator("[role=button]").first
         for _ in range(attempts):
-            self.fill("pin-field", pin)
+            for identifier, text in typed.items():
+                self.fill(identifier, text)
             try:
                 expect(submit).to_be_enabled(timeout=6000)
             except AssertionError:
                 continue
             submit.click()
             return
-        raise AssertionError(f"the unlock button stayed off after {attempts} tries")
+        raise AssertionError(f"{button} stayed off after {attempts} tries")
+
+    def unlock(self, pin: str) -> None:
+        """Type the PIN and tap unlock."""
+        self.submit_when_on("unlock-submit", {"pin-field": pin})
 
     def text(self, identifier: str) -> str:
         """The text the element tagged `identifier` shows."""

@@ -127,11 +127,13 @@ def test_first_run_enrols_the_device_then_the_new_officer_unlocks(driver, fresh_
     driver.wait("enrol-code")
     driver.fill("enrol-code", "ab$")
     driver.see("Mã đăng ký gồm 6–64 chữ cái")
-    driver.fill("enrol-code", city.admin.enrolment_code("11311"))
-    driver.fill("enrol-officer_name", "Đỗ Minh Châu")
-    driver.fill("enrol-pin", "97531864")
+    typed = {
+        "enrol-code": city.admin.enrolment_code("11311"),
+        "enrol-officer_name": "Đỗ Minh Châu",
+        "enrol-pin": "97531864",
+    }
+    driver.submit_when_on("enrol-submit", typed)
     driver.shot("00-enrol")
-    driver.click("enrol-submit")
     driver.unlock("97531864")
     driver.see("Xin chào, Đỗ Minh Châu")
     driver.click("nav-settings")

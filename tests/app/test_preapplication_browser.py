@@ -34,7 +34,7 @@ def test_the_officer_fetches_a_pre_application_by_its_code(driver, linked_device
     driver.click("home-new-dossier")
     driver.fill("preapp-code", "NT-0000-0000")
     driver.click("preapp-fetch")
-    assert "Không tìm thấy hồ sơ nộp trước" in driver.text("preapp-error")
+    driver.see("Không tìm thấy hồ sơ nộp trước")
     driver.fill("preapp-code", issued.code.lower().replace("-", ""))
     driver.click("preapp-fetch")
     driver.fill("applicant-chipqr", linked_device.chip_qr, 60)

@@ -29,10 +29,8 @@ def test_qr_photos_enrol_the_device_and_fill_the_applicant(
     driver.see("Không tìm thấy mã QR trong ảnh")
     driver.upload("enrol-qr-photo", [enrol_qr])
     driver.see("Đã đọc mã đăng ký từ ảnh")
-    driver.fill("enrol-officer_name", "Đỗ Minh Châu")
-    driver.fill("enrol-pin", PIN)
     driver.shot("30-enrol-from-qr-photo")
-    driver.click("enrol-submit")
+    driver.submit_when_on("enrol-submit", {"enrol-officer_name": "Đỗ Minh Châu", "enrol-pin": PIN})
     driver.unlock(PIN)
 
     driver.click("home-new-dossier")
