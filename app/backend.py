@@ -90,7 +90,7 @@ class Backend:
         Callable from any thread: the published versions are read on a connection of their own
         and replayed again only when a sync run (or enrolment) stored a new one.
         """
-        return self._catalogue_history().current(datetime.now(TIMEZONE).date())
+        return self._catalogue_history().today()
 
     def catalogue_of(self, version: str) -> Catalogue:
         """The catalogue a dossier was received under; today's if this device lacks its version."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
+from core.calendar import TIMEZONE
 from core.errors import SohoaError
 from core.text import fold
 
@@ -271,6 +272,10 @@ class CatalogueHistory:
         """
         in_force = [c for c in self.catalogues if c.effective_date <= day]
         return in_force[-1] if in_force else self.catalogues[0]
+
+    def today(self) -> Catalogue:
+        """Return the catalogue in force today in Vietnam (see `current`)."""
+        return self.current(datetime.now(TIMEZONE).date())
 
     def version(self, version: str) -> Catalogue:
         """Return the catalogue of one version id (the one a dossier was received under).

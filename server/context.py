@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from core.calendar import TIMEZONE
 from core.catalogue import Catalogue
 from core.clock import HybridClock
 from server.blobstores import BlobStore
@@ -34,7 +32,7 @@ class ServerContext:
     def catalogue(self) -> Catalogue:
         """The catalogue in force today: shipped, or a newer version the city published."""
         with self.db.read() as conn:
-            return catalogue_history(conn).current(datetime.now(TIMEZONE).date())
+            return catalogue_history(conn).today()
 
     def catalogue_version(self, version: str) -> Catalogue:
         """Return the catalogue of one version id, shipped or published by the city.

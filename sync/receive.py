@@ -63,7 +63,7 @@ def receive_dossier(
     :raises ScanError: (scan) a photo cannot be read or holds no page.
     """
     # Shipped plus what the city published, as the officer app uses it.
-    catalogue = device.vault.catalogue.history().current(datetime.now(TIMEZONE).date())
+    catalogue = device.vault.catalogue.history().today()
     procedure = catalogue.get(procedure_code)
     pages = [process_photo(path.read_bytes(), dpi=dpi) for path in photos]
     unit_code = device.identity.unit_code
