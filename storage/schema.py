@@ -18,7 +18,14 @@ from sqlite_utils.migrations import Migrations
 
 from storage.errors import ForeignVault, StorageFull
 
-__all__ = ["DB_NAME", "MIGRATIONS", "flush_deleted", "guard_disk", "open_database"]
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "VaultDatabase",
+    "flush_deleted",
+    "guard_disk",
+    "open_database",
+]
 
 DB_NAME = "vault.db"
 MIGRATIONS = Migrations("sohoa-vault")
@@ -26,6 +33,31 @@ MIGRATIONS = Migrations("sohoa-vault")
 # load a commit (synchronous=FULL) can take seconds, and waiting beats failing the officer's step.
 BUSY_TIMEOUT_MS = 15_000
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+class VaultDatabase(Database):
+    """A sqlite-utils database whose transactions take the write lock as they begin.
+
+    The vault has two connections (the officer's and the sync thread's). A deferred transaction
+    that reads, then writes after the other connection committed, fails at once with "database
+    is locked": its snapshot is stale, so SQLite cannot wait. ``BEGIN IMMEDIATE`` makes the
+    second writer wait its turn (``busy_timeout``) before it reads anything.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[VaultDatabase]:
+        """Run the block in one transaction; nested blocks become savepoints."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.conn.execute("COMMIT")
 
 
 @MIGRATIONS()
@@ -162,7 +194,7 @@ def flush_deleted(db: Database) -> None:
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def open_database(path: Path, *, create: bool = False) -> Database:
+def open_database(path: Path, *, create: bool = False) -> VaultDatabase:
     """Open (and migrate) the vault database with the settings crash safety depends on.
 
     WAL with ``synchronous=FULL`` keeps every committed transaction through a power cut;
@@ -175,7 +207,7 @@ def open_database(path: Path, *, create: bool = False) -> Database:
     :raises ForeignVault: when the file is not a SoHoa vault database.
     :raises StorageFull: when the disk is full while migrating.
     """
-    db = Database(sqlite3.connect(path, check_same_thread=False))
+    db = VaultDatabase(sqlite3.connect(path, check_same_thread=False))
     try:
         with guard_disk():
             if not create and "vault" not in db.table_names():

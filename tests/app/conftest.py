@@ -253,20 +253,41 @@ class Driver:
         self.page.screenshot(path=str(self.shots / f"{name}.png"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """Keep each phase's report on the test, so fixtures can tell that it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the test using this fixture failed in its body."""
+    report = getattr(request.node, "report_call", None)
+    return report is not None and report.failed
+
+
+def tab(browser, request: pytest.FixtureRequest, width: int, height: int) -> Iterator[Driver]:
+    """A fresh tab of `width`×`height`; a failing test leaves a screenshot named after it."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    driver = Driver(context.new_page(), ARTIFACTS)
+    yield driver
+    if failed(request):
+        with contextlib.suppress(PlaywrightError):
+            driver.shot(f"FAILED-{request.node.name}")
+    context.close()
+
+
 @pytest.fixture
-def driver(browser) -> Iterator[Driver]:
+def driver(browser, request) -> Iterator[Driver]:
     """A fresh tab at tablet size (1280×800)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    yield Driver(context.new_page(), ARTIFACTS)
-    context.close()
+    yield from tab(browser, request, 1280, 800)
 
 
 @pytest.fixture
-def phone_driver(browser) -> Iterator[Driver]:
+def phone_driver(browser, request) -> Iterator[Driver]:
     """A fresh tab at phone size (412×915)."""
-    context = browser.new_context(viewport={"width": 412, "height": 915})
-    yield Driver(context.new_page(), ARTIFACTS)
-    context.close()
+    yield from tab(browser, request, 412, 915)
 
 
 def serve_app(data_dir: Path, server_url: str, tmp_path: Path) -> tuple[subprocess.Popen, str]:
@@ -342,7 +363,7 @@ class LinkedDevice:
 
 
 @pytest.fixture
-def linked_device(tmp_path: Path, city) -> Iterator[LinkedDevice]:
+def linked_device(tmp_path: Path, city, request) -> Iterator[LinkedDevice]:
     """A device enrolled with `city` via a fault proxy, its app served on a free port."""
     from sync.faultproxy import FaultProxy
 
@@ -355,6 +376,8 @@ def linked_device(tmp_path: Path, city) -> Iterator[LinkedDevice]:
     finally:
         stop(process)
         proxy.stop()
+        if failed(request):  # the app's own log, shown with the failure
+            print((tmp_path / "app.log").read_text(errors="replace")[-4000:])
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -77,3 +79,25 @@ def test_only_an_unlocked_session_of_the_same_vault_is_shared(session, twin, tmp
     session.lock()
     with pytest.raises(VaultLocked):
         twin.share(session)
+
+
+def test_a_write_after_a_read_waits_for_the_other_connection_instead_of_failing(session, twin):
+    shared = twin.share(session)
+    read_done = threading.Event()
+
+    def read_then_write() -> None:
+        with session.atomic():
+            session.kv.get("sync.cursor")
+            read_done.set()
+            time.sleep(0.3)  # the sync thread tries to commit meanwhile
+            session.kv.set("sync.cursor", 1)
+
+    def write_when_read() -> None:
+        read_done.wait()
+        shared.kv.set("feed.cursor", 2)
+
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        officer, sync = threads.submit(read_then_write), threads.submit(write_when_read)
+        officer.result()
+        sync.result()
+    assert (session.kv.get("sync.cursor"), session.kv.get("feed.cursor")) == (1, 2)
