@@ -13,7 +13,14 @@ from server.console.figures import (
 )
 from server.console.mount import CONSOLE_PATH, mount_console
 from server.console.queue import DossierDetail, QueueRow, open_dossier, unit_queue
-from server.console.workflow import NEEDS_REASON, STEPS, offered_steps, step_payload, take_step
+from server.console.workflow import (
+    NEEDS_REASON,
+    STEPS,
+    inputs_for,
+    offered_steps,
+    step_payload,
+    take_step,
+)
 
 __all__ = [
     "CITY",
@@ -28,6 +35,7 @@ __all__ = [
     "QueueRow",
     "figures_csv",
     "mount_console",
+    "inputs_for",
     "offered_steps",
     "open_dossier",
     "parse_period",

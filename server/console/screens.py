@@ -20,7 +20,7 @@ from core.lifecycle import FORM_TITLES
 from server.console.figures_view import FiguresScreen
 from server.console.pages import load_thumbnails, page_gallery
 from server.console.queue import DossierDetail, QueueRow, open_dossier, unit_queue
-from server.console.workflow import offered_steps, step_payload, take_step
+from server.console.workflow import inputs_for, offered_steps, step_payload, take_step
 from server.context import ServerContext
 from server.portal.photos import store_photo
 from server.portal.picker import PhotoPicker
@@ -239,11 +239,18 @@ class ConsoleScreens:
             buttons.append(
                 tagged("step-result_ready", self.picker.button("result", t("event.result_ready")))
             )
-        controls: list[ft.Control] = [
-            tagged("note", note),
-            ft.Row([tagged("to-unit", to_unit), tagged("new-due", new_due)]),
-        ]
-        if EventType.SUPPLEMENT_REQUESTED in offered:
+        inputs = inputs_for(offered, state)
+        controls: list[ft.Control] = [tagged("note", note)] if "note" in inputs else []
+        controls.append(
+            ft.Row(
+                [
+                    tagged(name.replace("_", "-"), field)
+                    for name, field in (("to_unit", to_unit), ("new_due", new_due))
+                    if name in inputs
+                ]
+            )
+        )
+        if "missing" in inputs:
             controls.append(ft.Text(t("console.missing")))
             controls.extend(tagged(f"missing-{box.data}", box) for box in boxes)
         back = tagged("back", ft.OutlinedButton(t("console.back"), on_click=self.show_queue))

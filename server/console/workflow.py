@@ -17,7 +17,15 @@ from server.permissions import may_take
 from server.routes.dossiers import act
 from server.staff import StaffMember
 
-__all__ = ["NEEDS_REASON", "STEPS", "offered_steps", "step_payload", "take_step"]
+__all__ = [
+    "NEEDS_REASON",
+    "STEPS",
+    "STEP_INPUTS",
+    "inputs_for",
+    "offered_steps",
+    "step_payload",
+    "take_step",
+]
 
 
 # The actions the console offers, in the order its buttons show them.
@@ -33,12 +41,28 @@ STEPS: tuple[EventType, ...] = (
 )
 # Refusing, extending (form 04) and stopping (form 05) must say why.
 NEEDS_REASON = frozenset({EventType.REFUSED, EventType.EXTENDED, EventType.STOPPED})
+# The console's form fields each step reads; the note is the reason where one is needed.
+STEP_INPUTS: dict[EventType, frozenset[str]] = {
+    EventType.SUPPLEMENT_REQUESTED: frozenset({"note", "missing"}),
+    EventType.REFUSED: frozenset({"note"}),
+    EventType.EXTENDED: frozenset({"note", "new_due"}),
+    EventType.HANDED_OVER: frozenset({"note", "to_unit"}),
+    EventType.STOPPED: frozenset({"note"}),
+}
 
 
 def offered_steps(member: StaffMember, state: DossierState) -> list[EventType]:
     """Return the console's steps that the lifecycle allows now and the member's role may take."""
     allowed = allowed_events(state)
     return [step for step in STEPS if step in allowed and may_take(member, step)]
+
+
+def inputs_for(steps: list[EventType], state: DossierState) -> frozenset[str]:
+    """Return the form fields the console shows for `steps`: those at least one of them reads."""
+    wanted = set().union(*(STEP_INPUTS.get(step, ()) for step in steps))
+    if EventType.RETURNED in steps and state.return_method == "post":
+        wanted.add("note")  # the postal reference
+    return frozenset(wanted)
 
 
 def _due_on(day: str, state: DossierState) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from core.events import EventType
 from server.audit import read_audit
-from server.console import offered_steps, open_dossier, take_step
+from server.console import inputs_for, offered_steps, open_dossier, take_step
 from server.permissions import StepNotAllowed
 from server.portal.testing import UNIT, Ward
 from server.routes.dossiers import WORKFLOW_EVENTS
@@ -105,6 +105,10 @@ def test_the_console_offers_only_the_roles_steps_and_refuses_the_rest(context, w
     assert EventType.RESULT_READY in offered[Role.LEADER]
     assert offered[Role.PROCESSING_OFFICER] == [EventType.HANDED_OVER]
     assert offered[Role.ADMIN] == []
+    inputs = {role: inputs_for(steps, state) for role, steps in offered.items()}
+    assert inputs[Role.PROCESSING_OFFICER] == {"note", "to_unit"}
+    assert inputs[Role.LEADER] == {"note", "new_due"}
+    assert inputs[Role.ADMIN] == set()
     with pytest.raises(StepNotAllowed) as refused:
         take_step(context, members[Role.RECEIVING_OFFICER], dossier_id, EventType.STOPPED, {})
     assert refused.value.message_vi.startswith("Vai trò") and refused.value.code
