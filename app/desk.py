@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import httpx
-
-from app.errors import FieldError
+from app.city_documents import CityDocuments
 from app.forms import ReceiptSlip, SlipComponent, build_receipt_pdf, qr_payload, qr_png
 from app.forms_data import render_form
 from app.queries import find_dossiers, home_figures
@@ -19,40 +15,19 @@ from app.state.applicant import applicant_payload, residence_unit
 from app.state.checklist import PageRef, components_payload
 from app.state.dossiers import DossierQuery
 from app.state.home import Counts
-from app.state.intake import (
-    IntakeState,
-    PreApplicationNotFound,
-    PreApplicationUnavailable,
-    Receipt,
-    Review,
-    TakenOver,
-)
-from app.state.reuse import (
-    REUSE_PURPOSE,
-    ReuseOffer,
-    ReuseOffers,
-    offers_by_component,
-    wanted_types,
-)
+from app.state.intake import IntakeState, Receipt, Review
 from app.syncing import SyncWorker
-from core.calendar import TIMEZONE, due_at
-from core.catalogue import COMPETENT_UNIT_RULES, competent_unit
+from core.calendar import TIMEZONE
 from core.clock import Timestamp
-from core.codes import CodeIssuer
 from core.dossier import edit_payload
 from core.events import EventType, make_event
 from core.ids import new_id
-from core.preapplication import normalise_preapplication_code
+from core.reception import received_payload
 from core.units import unit
 from scan import process_photo, thumbnail
-from sync.client import SyncClient
-from sync.errors import Offline, ServerRefused, SyncError, TimedOut
-from sync.signing import ServerClock, SigningAuth
+from sync.receive import next_code, remember_code
 
-__all__ = ["Desk", "DossierDetail", "ISSUED_CODES_KEY"]
-
-ISSUED_CODES_KEY = "app.issued_codes"
-REUSE_TIMEOUT_SECONDS = 10
+__all__ = ["Desk", "DossierDetail"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +51,7 @@ class Desk:
         self.clock = worker.hybrid_clock()
         self._pages: dict[str, bytes] = {}
         self._known: list[PageRef] = []
+        self.city = CityDocuments(session, worker, backend.catalogue_of, self._pages)
 
     @property
     def identity(self):
@@ -105,30 +81,22 @@ class Desk:
         """Issue the code, compute the appointment, and store the RECEIVED event with its pages."""
         procedure = state.procedure
         now = datetime.now(TIMEZONE)
-        issued = self.session.kv.get(ISSUED_CODES_KEY, [])
-        issuer = CodeIssuer(self.identity.agency_code, self.identity.device_slot, issued=issued)
         unit_code = self.identity.unit_code
-        code = issuer.issue(now.date())
-        applicant = applicant_payload(state.applicant)
-        routing_field = COMPETENT_UNIT_RULES[procedure.competent_unit_rule]
-        if routing_field is not None:  # the server routes by it too, so it travels in the event
-            applicant[routing_field] = residence_unit(state.applicant, unit_code)
-        due = due_at(procedure, now, self.backend.calendar)
-        payload = {
-            "code": code,
-            "procedure_code": procedure.code,
-            "catalogue_version": self.backend.catalogue.version,
-            "applicant": applicant,
-            "channel": state.applicant.channel,
-            "receiving_unit": unit_code,
-            "competent_unit": competent_unit(procedure, unit_code, applicant),
-            "return_method": state.applicant.return_method,
-            "return_address": state.applicant.return_address or None,
-            "received_at": now.isoformat(),
-            "due_at": due.isoformat(),
-            "components": components_payload(state.checklist),
-            "fee_vnd": summary.fee_vnd,
-        }
+        payload = received_payload(
+            procedure,
+            code=next_code(self.session.kv, self.identity, now.date()),
+            catalogue_version=self.backend.catalogue.version,
+            applicant=applicant_payload(state.applicant),
+            residence_unit=residence_unit(state.applicant, unit_code),
+            receiving_unit=unit_code,
+            received_at=now,
+            calendar=self.backend.calendar,
+            components=components_payload(state.checklist),
+            fee_vnd=summary.fee_vnd,
+            channel=state.applicant.channel,
+            return_method=state.applicant.return_method,
+            return_address=state.applicant.return_address or None,
+        )
         dossier_id = new_id()
         event = make_event(
             dossier_id,
@@ -144,15 +112,15 @@ class Desk:
         held = {h: self._pages[h] for h in hashes if h in self._pages}
         saved = self.session.dossiers.save([event], held)
         self.worker.remember(self.clock)
-        self.session.kv.set(ISSUED_CODES_KEY, [*issued, code][-400:])
+        remember_code(self.session.kv, payload["code"])
         self._pages.clear()
         self._known.clear()
         slip = self.slip(dossier_id)
         return Receipt(
             dossier_id=dossier_id,
-            code=code,
-            received_at=now.isoformat(),
-            due_at=due.isoformat(),
+            code=payload["code"],
+            received_at=payload["received_at"],
+            due_at=payload["due_at"],
             fee_vnd=summary.fee_vnd,
             qr_png=qr_png(qr_payload(slip)),
             finish_now=can_finish_on_the_spot(saved, procedure.processing.same_day),
@@ -309,108 +277,6 @@ class Desk:
         procedure = self.backend.catalogue_of(state.catalogue_version).get(state.procedure_code)
         return render_form(number, state, procedure.name, self.officer_name)
 
-    def reuse_offers(self, procedure, cccd: str) -> ReuseOffers:
-        """Ask the city which stored documents of the citizen the procedure's components take.
-
-        Offline or too slow: no offers and no error, so the officer simply scans as usual.
-
-        :raises sync.errors.ServerRefused: the city refused the lookup (a revoked device).
-        """
-        types = wanted_types(procedure.components)
-        if not types:
-            return ReuseOffers(cccd)
-        try:
-            with self._city() as city:
-                found = city.reusable_documents(cccd, _reuse_reason(procedure.code), types)
-        except (Offline, TimedOut):
-            return ReuseOffers(cccd)
-        offers = offers_by_component(cccd, procedure.components, found)
-        detail = {"procedure_code": procedure.code, "offered": sorted(offers.by_component)}
-        self.session.audit.record("reuse_lookup", detail=detail)
-        return offers
-
-    def reuse(self, cccd: str, procedure_code: str, offer: ReuseOffer) -> tuple[PageRef, ...]:
-        """Download an offered document's pages (checked by hash) to attach them as reused.
-
-        The pages wait in memory with the photographed ones and reach the vault on receipt.
-
-        :raises sync.errors.SyncError: offline or refused midway; nothing is attached then.
-        """
-        reason = _reuse_reason(procedure_code)
-        with self._city() as city:
-            fetched = {
-                p["sha256"]: city.document_page(cccd, p["sha256"], reason) for p in offer.pages
-            }
-        return tuple(
-            self._keep_fetched(meta, fetched[meta["sha256"]], reused=True) for meta in offer.pages
-        )
-
-    def take_over(self, typed: str) -> TakenOver:
-        """Fetch a citizen's pre-application by its code, with its pages (checked by hash).
-
-        The pages wait in memory with the photographed ones and reach the vault on receipt; the
-        city already holds them, so the sync sends none of them again. The lookup is audited.
-
-        :raises app.errors.FieldError: the code is not of the form NT-XXXX-XXXX.
-        :raises PreApplicationNotFound: the city knows no live pre-application by that code.
-        :raises PreApplicationUnavailable: offline, too slow, or refused otherwise.
-        """
-        code = normalise_preapplication_code(typed)
-        if not code:
-            raise FieldError(
-                "preapp-code",
-                "Mã nộp trước có dạng NT-XXXX-XXXX",
-                "A pre-application code looks like NT-XXXX-XXXX",
-            )
-        try:
-            with self._city() as city:
-                found = city.preapplication(code)
-                procedure = self.backend.catalogue_of(found["catalogue_version"]).get(
-                    found["procedure_code"]
-                )
-                wanted = {c.id for c in procedure.components}
-                pages = {
-                    c["component_id"]: tuple(
-                        self._keep_fetched(
-                            p, city.preapplication_page(code, p["sha256"]), reused=False
-                        )
-                        for p in c["pages"]
-                    )
-                    for c in found["components"]
-                    if c["component_id"] in wanted  # a component the procedure dropped since
-                }
-        except ServerRefused as exc:
-            if exc.status == 404:
-                raise PreApplicationNotFound(code) from exc
-            raise PreApplicationUnavailable() from exc
-        except SyncError as exc:
-            raise PreApplicationUnavailable() from exc
-        count = sum(map(len, pages.values()))
-        detail = {"code": code, "procedure_code": procedure.code, "pages": count}
-        self.session.audit.record("preapplication_takeover", detail=detail)
-        return TakenOver(code, procedure, pages)
-
-    def _keep_fetched(self, record: dict, data: bytes, *, reused: bool) -> PageRef:
-        """Hold a page fetched from the city (checked by hash) for the receipt."""
-        self._pages[record["sha256"]] = data
-        return PageRef(
-            sha256=record["sha256"],
-            media_type=record["media_type"],
-            mode=record["mode"],
-            dpi=record["dpi"],
-            size=len(data),
-            thumbnail=thumbnail(data),
-            reused=reused,
-        )
-
-    @contextmanager
-    def _city(self) -> Iterator[SyncClient]:
-        auth = SigningAuth(self.session.device_key(), self.identity.device_id, ServerClock())
-        with httpx.Client(
-            base_url=self.identity.server_url, auth=auth, timeout=REUSE_TIMEOUT_SECONDS
-        ) as http:
-            yield SyncClient(http)
-
     def rescan_photo(self, data: bytes, corners: tuple, replacing: str) -> PageRef:
         """Turn a photo into a page again with the corners the officer placed, in place of a page.
 
@@ -443,7 +309,3 @@ class Desk:
         )
         self._known = [*known, ref]
         return ref
-
-
-def _reuse_reason(procedure_code: str) -> dict[str, str]:
-    return {"procedure_code": procedure_code, "purpose": REUSE_PURPOSE}

@@ -25,7 +25,6 @@ __all__ = [
     "load_identity",
     "request_enrolment",
     "store_identity",
-    "vault_settings",
 ]
 
 IDENTITY_KEY = "sync.device"
@@ -34,16 +33,10 @@ IDENTITY_KEY = "sync.device"
 class DeviceVault(Protocol):
     """What enrolment needs from an unlocked vault session."""
 
+    kv: KeyValue
+
     def device_key(self) -> Ed25519PrivateKey | None: ...
     def set_device_key(self, private_key: Ed25519PrivateKey) -> None: ...
-
-
-def vault_settings(session: Any) -> KeyValue:
-    """Return the session's encrypted key-value store.
-
-    The storage summary calls it ``session.settings``; the session class names it ``kv``.
-    """
-    return session.settings if hasattr(session, "settings") else session.kv
 
 
 @dataclass(frozen=True)
@@ -100,7 +93,7 @@ def request_enrolment(
 def store_identity(session: DeviceVault, identity: DeviceIdentity, key: Ed25519PrivateKey) -> None:
     """Keep the device key and identity in the vault (encrypted)."""
     session.set_device_key(key)
-    vault_settings(session).set(IDENTITY_KEY, asdict(identity))
+    session.kv.set(IDENTITY_KEY, asdict(identity))
 
 
 def load_identity(session: DeviceVault, data_dir: str) -> tuple[DeviceIdentity, Ed25519PrivateKey]:
@@ -108,7 +101,7 @@ def load_identity(session: DeviceVault, data_dir: str) -> tuple[DeviceIdentity, 
 
     :raises NotEnrolled: when the device was never enrolled.
     """
-    stored: dict[str, Any] | None = vault_settings(session).get(IDENTITY_KEY)
+    stored: dict[str, Any] | None = session.kv.get(IDENTITY_KEY)
     key = session.device_key()
     if stored is None or key is None:
         raise NotEnrolled(data_dir)

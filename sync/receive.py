@@ -10,29 +10,47 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from core.calendar import TIMEZONE, due_at
-from core.catalogue import COMPETENT_UNIT_RULES, competent_unit, fee_for
+from core.calendar import TIMEZONE
+from core.catalogue import fee_for
 from core.codes import CodeIssuer
 from core.events import Event, EventType, make_event
 from core.ids import new_id
+from core.reception import received_payload
 from scan.pipeline import process_photo
-from sync.device import vault_settings
+from sync.device import DeviceIdentity
 from sync.runtime import DeviceRuntime
+from sync.tus import KeyValue
 
-__all__ = ["ISSUED_CODES_KEY", "Applicant", "issue_code", "receive_dossier"]
+__all__ = [
+    "ISSUED_CODES_KEY",
+    "Applicant",
+    "issue_code",
+    "next_code",
+    "receive_dossier",
+    "remember_code",
+]
 
 # Shared with the officer app, so both paths continue one sequence of dossier codes.
 ISSUED_CODES_KEY = "app.issued_codes"
 ISSUED_CODES_KEPT = 400
 
 
-def issue_code(device: DeviceRuntime, received_on: date) -> str:
-    """Issue the device's next dossier code for `received_on` and remember it in the vault."""
-    kv = vault_settings(device.session)
+def next_code(kv: KeyValue, identity: DeviceIdentity, received_on: date) -> str:
+    """Return the device's next dossier code for `received_on`; `remember_code` keeps it."""
     issued = kv.get(ISSUED_CODES_KEY, [])
-    identity = device.identity
-    code = CodeIssuer(identity.agency_code, identity.device_slot, issued).issue(received_on)
-    kv.set(ISSUED_CODES_KEY, [*issued, code][-ISSUED_CODES_KEPT:])
+    return CodeIssuer(identity.agency_code, identity.device_slot, issued).issue(received_on)
+
+
+def remember_code(kv: KeyValue, code: str) -> None:
+    """Record `code` as issued once its dossier is saved: codes are neither reused nor skipped."""
+    kv.set(ISSUED_CODES_KEY, [*kv.get(ISSUED_CODES_KEY, []), code][-ISSUED_CODES_KEPT:])
+
+
+def issue_code(device: DeviceRuntime, received_on: date) -> str:
+    """Issue the device's next dossier code for `received_on` and remember it at once."""
+    kv = device.session.kv
+    code = next_code(kv, device.identity, received_on)
+    remember_code(kv, code)
     return code
 
 
@@ -68,7 +86,7 @@ def receive_dossier(
     pages = [process_photo(path.read_bytes(), dpi=dpi) for path in photos]
     unit_code = device.identity.unit_code
     now = datetime.now(TIMEZONE)
-    code = issue_code(device, now.date())
+    kv = device.session.kv
     applicant_fields: dict[str, object] = {
         "cccd": applicant.cccd,
         "name": applicant.name,
@@ -77,30 +95,25 @@ def receive_dossier(
         "phone": applicant.phone,
         "address": applicant.address,
     }
-    routing_field = COMPETENT_UNIT_RULES[procedure.competent_unit_rule]
-    if routing_field is not None:
+    components = [
+        {
+            "component_id": component_id or procedure.components[0].id,
+            "pages": [page.page_record() for page in pages],
+        }
+    ]
+    payload = received_payload(
+        procedure,
+        code=next_code(kv, device.identity, now.date()),
+        catalogue_version=catalogue.version,
+        applicant=applicant_fields,
         # Headless intake has no residence picker: the applicant lives where they applied.
-        applicant_fields[routing_field] = unit_code
-    payload = {
-        "code": code,
-        "procedure_code": procedure.code,
-        "catalogue_version": catalogue.version,
-        "applicant": applicant_fields,
-        "channel": "counter",
-        "receiving_unit": unit_code,
-        "competent_unit": competent_unit(procedure, unit_code, applicant_fields),
-        "return_method": "counter",
-        "return_address": None,
-        "received_at": now.isoformat(),
-        "due_at": due_at(procedure, now, device.vault.catalogue.calendar()).isoformat(),
-        "components": [
-            {
-                "component_id": component_id or procedure.components[0].id,
-                "pages": [page.page_record() for page in pages],
-            }
-        ],
-        "fee_vnd": fee_for(procedure, pages=len(pages)),
-    }
+        residence_unit=unit_code,
+        receiving_unit=unit_code,
+        received_at=now,
+        calendar=device.vault.catalogue.calendar(),
+        components=components,
+        fee_vnd=fee_for(procedure, pages=len(pages)),
+    )
     clock = device.hybrid_clock()
     event = make_event(
         new_id(),
@@ -112,5 +125,6 @@ def receive_dossier(
         unit_code=unit_code,
     )
     device.session.dossiers.save([event], {page.sha256: page.image for page in pages})
+    remember_code(kv, payload["code"])
     device.remember(clock)
     return event

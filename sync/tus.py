@@ -30,7 +30,7 @@ MAX_ROUNDS = 8
 
 
 class KeyValue(Protocol):
-    """Persistent JSON key-value state (the vault's ``session.settings`` is one)."""
+    """Persistent JSON key-value state (the vault's ``session.kv`` is one)."""
 
     def get(self, key: str, default: Any = None) -> Any: ...
     def set(self, key: str, value: Any) -> None: ...
@@ -42,7 +42,7 @@ class TusUploader:
 
     ::
 
-        uploader = TusUploader(client, session.settings, policy=ChunkPolicy(), progress=Progress())
+        uploader = TusUploader(client, session.kv, policy=ChunkPolicy(), progress=Progress())
         uploader.upload(sha256_hex, page_bytes)      # raises Offline etc.; call again to resume
     """
 

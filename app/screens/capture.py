@@ -297,7 +297,7 @@ class ComponentsPanel:
     async def _look_up(self, cccd: str, procedure) -> None:
         shell = self.screen.shell
         try:
-            offers = await shell.run(shell.desk.reuse_offers, procedure, cccd)
+            offers = await shell.run(shell.desk.city.reuse_offers, procedure, cccd)
         except SohoaError:
             return  # no offer is no loss: the officer scans as usual
         if self._asked != (cccd, procedure.code):
@@ -343,7 +343,7 @@ class ComponentsPanel:
         self.errors.pop(component_id, None)
         self._set_busy(component_id, self._say("fetching"))
         try:
-            pages = await shell.run(shell.desk.reuse, cccd, procedure_code, offer)
+            pages = await shell.run(shell.desk.city.reuse, cccd, procedure_code, offer)
         except SohoaError as exc:
             self._fail(component_id, exc.message(self.screen.tr.language))
             return

@@ -144,7 +144,7 @@ class IntakeScreen:
         ]
         self.preapp_status.update()
         try:
-            taken = await self.shell.run(self.shell.desk.take_over, typed)
+            taken = await self.shell.run(self.shell.desk.city.take_over, typed)
         except SohoaError as exc:
             self.preapp_status.controls = [
                 error_text("preapp-error", exc.message(self.tr.language))

@@ -38,7 +38,7 @@ def test_the_counter_takes_over_the_pages_of_a_pre_application(city, desk, on_va
     issued = _issue(city)
     typed = issued.code.lower().replace("-", " ")  # as an officer may type it
 
-    taken = on_vault(desk.take_over, typed)
+    taken = on_vault(desk.city.take_over, typed)
     state = take_over(IntakeState(), taken)
 
     assert (taken.code, state.procedure.code, state.step) == (issued.code, BIRTH, Step.applicant)
@@ -59,12 +59,12 @@ def test_the_counter_takes_over_the_pages_of_a_pre_application(city, desk, on_va
 
 def test_an_unknown_or_mistyped_code_is_a_typed_error_in_both_languages(city, desk, on_vault):
     with pytest.raises(PreApplicationNotFound) as unknown:
-        on_vault(desk.take_over, "NT-0000-0000")
+        on_vault(desk.city.take_over, "NT-0000-0000")
     assert "NT-0000-0000" in unknown.value.message("vi")
     assert unknown.value.message("vi").startswith("Không tìm thấy hồ sơ nộp trước")
     assert unknown.value.message("en").startswith("No pre-application")
     with pytest.raises(FieldError) as mistyped:
-        on_vault(desk.take_over, "NT-12")
+        on_vault(desk.city.take_over, "NT-12")
     assert mistyped.value.message("vi") == "Mã nộp trước có dạng NT-XXXX-XXXX"
     assert mistyped.value.message("en") == "A pre-application code looks like NT-XXXX-XXXX"
 
@@ -82,7 +82,7 @@ def test_a_taken_over_dossier_is_received_and_synced_without_sending_its_pages(
     from .conftest import CHIP_QR
 
     issued = _issue(city)
-    state = take_over(IntakeState(), on_vault(desk.take_over, issued.code))
+    state = take_over(IntakeState(), on_vault(desk.city.take_over, issued.code))
     applicant = set_field(fill_from_chip_qr(state.applicant, CHIP_QR), "phone", "0912345678")
     state = replace(state, applicant=applicant)
     summary = review(state, fee_for)

@@ -74,12 +74,12 @@ def test_stored_documents_are_offered_reused_and_counted_in_index_766(linked_des
     state = new_intake(desk)
     cccd = lookup_cccd(state.applicant.values, online=True)
     assert cccd == CCCD
-    offers = on_vault(desk, desk.reuse_offers, state.procedure, cccd)
+    offers = on_vault(desk, desk.city.reuse_offers, state.procedure, cccd)
     scanned = {item.component_id: item.pages for item in first.checklist.items if item.pages}
     assert set(offers.by_component) == set(scanned)
     for component_id, pages in scanned.items():
         offer = offers.for_component(component_id)[0]
-        reused = on_vault(desk, desk.reuse, cccd, state.procedure.code, offer)
+        reused = on_vault(desk, desk.city.reuse, cccd, state.procedure.code, offer)
         assert [p.sha256 for p in reused] == [p.sha256 for p in pages]
         assert all(p.reused and p.thumbnail.startswith(b"\xff\xd8") for p in reused)
         state = replace(state, checklist=reuse_pages(state.checklist, component_id, reused))
@@ -102,7 +102,7 @@ def test_stored_documents_are_offered_reused_and_counted_in_index_766(linked_des
 def test_offline_nothing_is_offered_and_nothing_fails(linked_desk, link):
     link.set_plan(FaultPlan(refuse=True))
     state = new_intake(linked_desk)
-    offers = on_vault(linked_desk, linked_desk.reuse_offers, state.procedure, CCCD)
+    offers = on_vault(linked_desk, linked_desk.city.reuse_offers, state.procedure, CCCD)
     assert offers == ReuseOffers(CCCD)
     assert offers.for_component(state.procedure.components[0].id) == ()
     assert lookup_cccd(state.applicant.values, online=False) is None
