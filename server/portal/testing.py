@@ -40,7 +40,8 @@ UNIT = "11533"  # Phường Hòa Bình: the applicant's residence, competent for
 BIRTH = "1.001193"
 CCCD = "031095001234"
 PHONE = "0912345678"
-_SEQUENCE = itertools.count(1)  # dossier codes stay unique within the process
+# Dossier codes stay unique within the process: one counter per receiving day, as at a counter.
+_SEQUENCES: dict[str, itertools.count] = {}
 
 
 @contextmanager
@@ -77,10 +78,16 @@ class Ward:
         self.device_id = f"ward-tablet-{new_id()[-6:]}"
         self.clock = HybridClock(self.device_id)
 
-    def receive(self, *, due_in_days: int = 3, **applicant: Any) -> tuple[str, str]:
-        """Receive a birth registration with one scanned page; return (dossier id, code)."""
-        now = datetime.now(VIETNAM)
-        code = f"H31.{WARD}-{now:%y%m%d}-{next(_SEQUENCE):04d}"
+    def receive(
+        self, *, due_in_days: int = 3, received_at: datetime | None = None, **applicant: Any
+    ) -> tuple[str, str]:
+        """Receive a birth registration with one scanned page; return (dossier id, code).
+
+        :param received_at: when the counter received it (now by default)
+        """
+        now = (received_at or datetime.now(VIETNAM)).astimezone(VIETNAM)
+        day = f"{now:%y%m%d}"
+        code = f"H31.{WARD}-{day}-{next(_SEQUENCES.setdefault(day, itertools.count(1))):04d}"
         page = {
             "sha256": hashlib.sha256(code.encode()).hexdigest(),
             "media_type": "image/jpeg",
