@@ -8,7 +8,7 @@ from app.forms import ControlRow, FormNotice, build_control_slip_pdf, build_noti
 from core.calendar import TIMEZONE
 from core.dossier import event_time
 from core.lifecycle import FORM_FOR_EVENT
-from core.units import UnknownUnit, unit
+from core.units import unit_name
 
 __all__ = ["forms_produced", "notice_for", "control_rows", "render_form"]
 
@@ -19,13 +19,6 @@ DESK = "Bộ phận tiếp nhận và trả kết quả"
 def forms_produced(state) -> list[str]:
     """The form numbers ("01".."06") the dossier's history has produced, in order."""
     return sorted({FORM_FOR_EVENT[e.type] for e in state.history if e.type in FORM_FOR_EVENT})
-
-
-def _unit_name(code: str) -> str:
-    try:
-        return unit(code).name
-    except UnknownUnit:  # a unit from a newer list than this device's: print its code
-        return code
 
 
 def _local(moment: datetime) -> datetime:
@@ -70,7 +63,7 @@ def notice_for(number: str, state, procedure_name: str, officer_name: str) -> Fo
     applicant = state.applicant
     return FormNotice(
         number=number,
-        unit_name=_unit_name(state.receiving_unit),
+        unit_name=unit_name(state.receiving_unit),
         dossier_code=state.code,
         procedure_code=state.procedure_code,
         procedure_name=procedure_name,
@@ -89,8 +82,8 @@ def control_rows(state) -> tuple[ControlRow, ...]:
     if state.processing_started_at is not None:
         rows.append(
             ControlRow(
-                from_unit=f"{DESK} – {_unit_name(state.receiving_unit)}",
-                to_unit=_unit_name(state.competent_unit),
+                from_unit=f"{DESK} – {unit_name(state.receiving_unit)}",
+                to_unit=unit_name(state.competent_unit),
                 at=_local(state.processing_started_at),
                 result="",
                 note="",
@@ -99,8 +92,8 @@ def control_rows(state) -> tuple[ControlRow, ...]:
     for hand_off in state.hand_offs:
         rows.append(
             ControlRow(
-                from_unit=_unit_name(hand_off.from_unit),
-                to_unit=_unit_name(hand_off.to_unit),
+                from_unit=unit_name(hand_off.from_unit),
+                to_unit=unit_name(hand_off.to_unit),
                 at=_local(hand_off.at),
                 result=TIMELINESS_VI[hand_off.result],
                 note=hand_off.note,

@@ -30,6 +30,7 @@ __all__ = [
     "load_units",
     "province",
     "unit",
+    "unit_name",
 ]
 
 DEFAULT_UNITS_PATH = Path(__file__).resolve().parent.parent / "assets" / "admin_units_2025.csv"
@@ -159,6 +160,14 @@ def unit(code: str) -> AdminUnit:
     :raises UnknownUnit: no unit has the code.
     """
     return load_units().unit(code)
+
+
+def unit_name(code: str) -> str:
+    """Return the shipped unit's name, or `code` itself for a unit newer than the shipped list."""
+    try:
+        return unit(code).name
+    except UnknownUnit:
+        return code
 
 
 def province(code: str) -> Province:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import flet as ft
 
 from app.forms_data import forms_produced
@@ -19,6 +17,7 @@ from app.state.dossiers import (
     set_filter,
     set_search,
 )
+from app.state.timeline import event_subtitle
 from app.widgets import TOUCH_HEIGHT, big_button, heading, tagged
 from core.calendar import TIMEZONE
 from core.errors import SohoaError
@@ -105,7 +104,7 @@ async def build_dossier(shell) -> ft.Control:
         ft.ListTile(
             leading=ft.Icon(ft.Icons.HISTORY),
             title=ft.Text(tr("event." + event.type)),
-            subtitle=ft.Text(f"{_from_ms(wall_ms)} · {event.unit_code}"),
+            subtitle=ft.Text(event_subtitle(event, wall_ms)),
         )
         for event, wall_ms in detail.timeline
     ]
@@ -197,7 +196,3 @@ def _section(title: str, controls: list[ft.Control]) -> list[ft.Control]:
     if not controls:
         return []
     return [ft.Text(title, size=18, weight=ft.FontWeight.BOLD), *controls]
-
-
-def _from_ms(wall_ms: int) -> str:
-    return datetime.fromtimestamp(wall_ms / 1000, TIMEZONE).strftime("%H:%M %d/%m/%Y")

@@ -17,6 +17,7 @@ from core.dossier_state import VIETNAM, event_time
 from core.errors import SohoaError
 from core.events import Event, EventType
 from core.lifecycle import FORM_TITLES
+from core.units import unit_name
 from server.console.figures_view import FiguresScreen
 from server.console.pages import load_thumbnails, page_gallery
 from server.console.queue import DossierDetail, QueueRow, open_dossier, unit_queue
@@ -188,21 +189,19 @@ class ConsoleScreens:
 
     def _dossier_controls(self, detail: DossierDetail, thumbs: list[bytes | None]) -> list:
         state, t = detail.state, self.t
+        current_unit = unit_name(state.current_unit)
         hashes = [sha for _, sha in detail.pages]
         slip_vi, slip_en = FORM_TITLES["06"]
-        slip = [
-            ft.Text(f"{h['from_unit']} → {h['to_unit']} · {h['kind']} {h['note']}".rstrip())
-            for h in detail.handoffs
-        ]
+        slip = [ft.Text(_handoff_line(h)) for h in detail.handoffs]
         controls: list[ft.Control] = [
             ft.Text(state.code, size=20, weight=ft.FontWeight.BOLD),
             tagged("status", ft.Text(f"{t('dossier.status')}: {t(f'status.{state.status}')}")),
-            ft.Text(f"{t('dossier.due')}: {_local(state.due_at)} · {state.current_unit}"),
+            ft.Text(f"{t('dossier.due')}: {_local(state.due_at)} · {current_unit}"),
             tagged("pages", ft.Text(t("console.pages", n=len(detail.pages)))),
             page_gallery(self.page, self.context.blobs, hashes, thumbs),
             ft.Text(t("dossier.timeline"), weight=ft.FontWeight.BOLD),
             *(
-                ft.Text(f"{_at(event)} — {t(f'event.{event.type}')} · {event.unit_code}")
+                ft.Text(f"{_at(event)} — {t(f'event.{event.type}')} · {unit_name(event.unit_code)}")
                 for event in state.history
             ),
             ft.Text(slip_en if t.language == "en" else slip_vi, weight=ft.FontWeight.BOLD),
@@ -300,3 +299,9 @@ class ConsoleScreens:
             await self._error(exc)
             return
         await self._take(EventType.RESULT_READY, "", "", "", [], [page.page_record()])
+
+
+def _handoff_line(handoff: dict) -> str:
+    """One line of the hand-over slip (form 06): from unit → to unit, kind and note."""
+    units = f"{unit_name(handoff['from_unit'])} » {unit_name(handoff['to_unit'])}"
+    return f"{units} · {handoff['kind']} {handoff['note']}".rstrip()

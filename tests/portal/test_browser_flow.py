@@ -74,6 +74,7 @@ def test_citizen_supplements_unit_processes_citizen_rates(city, ward, phone, des
         city.admin.add_staff(role, "mat-khau-123", role, "11533")
     _console_open(desktop, city, "receiving_officer", code)
     desktop.expect_text("Trang đã số hoá: 1")
+    desktop.expect_text("Tiếp nhận hồ sơ · Phường Hồng Bàng")  # units by name, not by code
     desktop.press(f"missing-{MISSING}")
     desktop.type_into("note", "Thiếu giấy chứng sinh")
     desktop.press("step-supplement_requested")
