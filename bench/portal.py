@@ -65,7 +65,7 @@ def main() -> None:
         print(f"received {count} dossiers in {time.perf_counter() - start:.1f} s")
         dossier_id, code = codes[-1]
         unit.ask_supplement(dossier_id, ["giay_chung_sinh"])
-        portal = Portal(context, client_limiter=RateLimiter(10**9, 1))
+        portal = Portal(context, client_limiter=RateLimiter(context.db, "bench", 10**9, 1))
         lookup_ms = _timed(lambda: portal.follow(code, "1234", "bench"), 20)
         print(f"lookup by code + digits: {lookup_ms:.1f} ms (median of 20)")
         page, text = draw_form(dpi=200)

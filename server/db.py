@@ -22,7 +22,7 @@ FEED_LOCK_ID = 0x50_48_0A
 
 
 # Tables a later migration creates; the initial schema is every other table.
-_ADDED_LATER = {schema.dossier_figures}
+_ADDED_LATER = {schema.dossier_figures, schema.rate_hits}
 
 
 def _create_initial_schema(conn: Connection) -> None:
@@ -37,10 +37,15 @@ def _add_dossier_figures(conn: Connection) -> None:
     backfill_summaries(conn)
 
 
+def _add_rate_hits(conn: Connection) -> None:
+    schema.rate_hits.create(conn, checkfirst=True)
+
+
 # (version, name, step); a step only ever adds to what the steps before it built.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _create_initial_schema),
     (2, "per-dossier figures summary", _add_dossier_figures),
+    (3, "portal rate limits shared by server processes", _add_rate_hits),
 )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "nonces",
     "page_refs",
     "publications",
+    "rate_hits",
     "schema_migrations",
     "staff",
     "staff_tokens",
@@ -80,6 +81,18 @@ nonces = Table(
     Column("device_id", String(36), primary_key=True),
     Column("nonce", String(100), primary_key=True),
     Column("expires_at", Float, nullable=False, index=True),
+)
+
+# Citizen lookups counted per limiter and key (a client digest, a dossier code), here rather than
+# in memory so that every server process behind one database shares the limits (migration 3).
+rate_hits = Table(
+    "rate_hits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("limiter", String(20), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("at", Float, nullable=False),  # seconds since the epoch
+    Index("ix_rate_hits_limiter_key_at", "limiter", "key", "at"),
 )
 
 staff = Table(

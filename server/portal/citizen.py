@@ -57,8 +57,8 @@ class Portal:
     ):
         self.context = context
         # Ten lookups per client in ten minutes; five failures per code in an hour.
-        self.client_limiter = client_limiter or RateLimiter(10, 600)
-        self.code_limiter = code_limiter or RateLimiter(5, 3600)
+        self.client_limiter = client_limiter or RateLimiter(context.db, "client", 10, 600)
+        self.code_limiter = code_limiter or RateLimiter(context.db, "code", 5, 3600)
 
     def follow(self, code: str, digits: str, client: str) -> str:
         """Return the id of the dossier `code` names if `digits` end its CCCD or phone.

@@ -51,7 +51,11 @@ def test_failed_lookups_are_audited_without_the_digits(context, ward):
 
 def test_lookups_are_rate_limited_per_client_and_per_code(context, ward):
     _, code = ward.receive()
-    portal = Portal(context, client_limiter=RateLimiter(3, 600), code_limiter=RateLimiter(2, 3600))
+    portal = Portal(
+        context,
+        client_limiter=RateLimiter(context.db, "test-client", 3, 600),
+        code_limiter=RateLimiter(context.db, "test-code", 2, 3600),
+    )
     for _ in range(2):
         with pytest.raises(LookupFailed):
             portal.follow(code, "9999", "198.51.100.1")

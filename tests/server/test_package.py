@@ -33,7 +33,7 @@ def test_database_urls_are_normalised():
 def test_health_readiness_and_unknown_routes(city):
     assert httpx.get(f"{city.base_url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{city.base_url}/readyz").json()
-    assert ready == {"status": "ready", "schema_version": 2}
+    assert ready == {"status": "ready", "schema_version": 3}
     missing = httpx.get(f"{city.base_url}/v1/nothing-here")
     assert (missing.status_code, missing.json()["reason"]) == (404, "not_found")
     assert missing.headers["content-type"] == "application/problem+json"
@@ -86,7 +86,7 @@ def test_readiness_fails_while_a_migration_is_missing(city, server):
     try:
         response = httpx.get(f"{city.base_url}/readyz")
         assert response.status_code == 503
-        unready = {"status": "unavailable", "reason": "migrations", "missing": [1, 2]}
+        unready = {"status": "unavailable", "reason": "migrations", "missing": [1, 2, 3]}
         assert response.json() == unready
     finally:
         server.context.db.migrate()

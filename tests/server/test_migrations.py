@@ -1,4 +1,5 @@
-"""Migration 2 adds the figures summary to a database of version 1 and back-fills it."""
+"""Migrations bring a database of version 1 up to date: migration 2 adds the figures summary and
+back-fills it, migration 3 adds the portal's shared rate-limit table."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 
 from server.db import MIGRATIONS, Database, open_database
 from server.figures import figures_for
-from server.schema import dossier_figures, schema_migrations
+from server.schema import dossier_figures, rate_hits, schema_migrations
 from server.settings import normalise_db_url
 from server.testing import test_settings
 
@@ -52,9 +53,10 @@ def test_a_version_1_database_full_of_dossiers_gets_its_summary(settings):
         summary_tests.fill(conn, 120, seed=2)
     with db.write() as conn:
         written_at_ingest = {row.dossier_id: row for row in conn.execute(select(dossier_figures))}
-        # Back to version 1: what migration 2 built goes, the dossiers and events stay.
+        # Back to version 1: what later migrations built goes, the dossiers and events stay.
         dossier_figures.drop(conn)
-        conn.execute(delete(schema_migrations).where(schema_migrations.c.version == 2))
+        rate_hits.drop(conn)
+        conn.execute(delete(schema_migrations).where(schema_migrations.c.version > 1))
     v1_layout = _layout(db)
     db.dispose()
     fresh_v1 = Database(create_engine(f"sqlite:///{Path(settings.blobs_dir).parent / 'v1.db'}"))
@@ -64,7 +66,7 @@ def test_a_version_1_database_full_of_dossiers_gets_its_summary(settings):
     assert "ix_dossiers_code" in v1_layout["dossiers"]
     fresh_v1.dispose()
 
-    db = open_database(settings)  # applies migration 2
+    db = open_database(settings)  # applies migrations 2 and 3
     assert db.migrate() == []
     with db.read() as conn:
         versions = list(conn.scalars(select(schema_migrations.c.version)))
@@ -73,7 +75,8 @@ def test_a_version_1_database_full_of_dossiers_gets_its_summary(settings):
         for unit_code in (None, *summary_tests.UNITS):
             expected = summary_tests.folded_figures(conn, unit_code, None, now)
             assert figures_for(conn, unit_code, None, now) == expected
-    assert sorted(versions) == [1, 2]
+    assert sorted(versions) == [1, 2, 3]
     assert len(backfilled) == 120 and backfilled == written_at_ingest
     assert {"ix_dossier_figures_unit_received"} <= _layout(db)["dossier_figures"]
+    assert _layout(db)["rate_hits"] == {"ix_rate_hits_limiter_key_at"}
     db.dispose()
