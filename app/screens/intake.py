@@ -218,7 +218,7 @@ class IntakeScreen:
             ft.Text(tr("intake.pages_total", n=summary.page_count), size=17),
             tagged(
                 "review-fee",
-                ft.Text(tr("intake.fee", fee=f"{summary.fee_vnd:,}".replace(",", ".")), size=17),
+                ft.Text(tr("intake.fee", fee=_vnd(summary.fee_vnd)), size=17),
             ),
         ]
         if summary.missing:
@@ -257,6 +257,7 @@ class IntakeScreen:
             ),
             tagged("receipt-due", ft.Text(tr("receipt.due", when=_when(receipt.due_at)), size=22)),
             ft.Text(tr("receipt.received_at", when=_when(receipt.received_at)), size=16),
+            tagged("receipt-fee", ft.Text(tr("intake.fee", fee=_vnd(receipt.fee_vnd)), size=16)),
             ft.Image(src=receipt.qr_png, width=180, height=180),
             ft.Row(
                 [
@@ -316,3 +317,8 @@ async def build_intake(shell) -> ft.Control:
     """Build a fresh new-dossier screen."""
     catalogue = await asyncio.to_thread(lambda: shell.backend.catalogue)
     return IntakeScreen(shell, catalogue).control()
+
+
+def _vnd(amount: int) -> str:
+    """An amount of đồng as Vietnamese write it: 1.000.000."""
+    return f"{amount:,}".replace(",", ".")

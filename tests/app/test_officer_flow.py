@@ -44,6 +44,7 @@ def receive_birth_registration(driver, device, photos, prefix: str) -> str:
     driver.click("receive-submit")
     code = CODE.search(driver.text("receipt-code")).group(0)
     assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", driver.text("receipt-due"))
+    assert "Phí, lệ phí: 0 đồng" in driver.text("receipt-fee")  # birth registration is free
     driver.shot(f"{prefix}-receipt")
     return code
 
