@@ -12,23 +12,25 @@ from core.calendar import TIMEZONE
 
 __all__ = ["build_home", "dossier_tile"]
 
-FIGURE_WIDTH = 240
+# Two figures a row on a phone, four on a tablet.
+FIGURE_COLUMNS = {"xs": 6, "md": 3}
 
 
 def _figure(identifier: str, label: str, value: int, color: str) -> ft.Control:
-    return tagged(
+    figure = tagged(
         identifier,
         ft.Container(
             padding=16,
             border_radius=12,
             bgcolor=color,
-            width=FIGURE_WIDTH,
             content=ft.Column(
                 [ft.Text(str(value), size=36, weight=ft.FontWeight.BOLD), ft.Text(label, size=15)],
                 spacing=4,
             ),
         ),
     )
+    figure.col = FIGURE_COLUMNS
+    return figure
 
 
 def dossier_tile(shell, summary) -> ft.Control:
@@ -59,7 +61,7 @@ async def build_home(shell) -> ft.Control:
     return ft.Column(
         [
             heading(tr("home.hello", name=shell.desk.officer_name)),
-            ft.Row(
+            ft.ResponsiveRow(
                 [
                     _figure(
                         "count-received",
@@ -77,7 +79,6 @@ async def build_home(shell) -> ft.Control:
                 ],
                 spacing=12,
                 run_spacing=12,
-                wrap=True,
             ),
             tagged("home-link", ft.Text(link_text(shell.link, now, tr), size=16)),
             big_button(

@@ -26,4 +26,11 @@ def test_sohoa_run_on_a_phone_screen(sohoa_run, phone_driver):
     phone_driver.wait("home-new-dossier")
     phone_driver.wait("nav-dossiers")
     phone_driver.see("Đã kết nối máy chủ")
+    # Two figures a row, so the new-dossier button stays on the first screen.
+    boxes = {
+        name: phone_driver.wait(f"count-{name}").bounding_box()
+        for name in ("received", "due", "overdue")
+    }
+    assert boxes["received"]["y"] == boxes["due"]["y"] < boxes["overdue"]["y"]
+    assert phone_driver.wait("home-new-dossier").bounding_box()["y"] < 915 - 80
     phone_driver.shot("11-phone-home")
