@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-__all__ = ["tagged", "big_button", "heading", "error_text", "TOUCH_HEIGHT"]
+__all__ = ["tagged", "big_button", "heading", "error_text", "side_by_side", "TOUCH_HEIGHT"]
 
 TOUCH_HEIGHT = 56
 
@@ -33,3 +33,10 @@ def heading(text: str) -> ft.Text:
 def error_text(identifier: str, text: str) -> ft.Semantics:
     """A red message, e.g. why the unlock or the receipt was refused."""
     return tagged(identifier, ft.Text(text, color=ft.Colors.RED_700, size=16))
+
+
+def side_by_side(wide: ft.Control, narrow: ft.Control) -> ft.ResponsiveRow:
+    """Put `narrow` (a button, a short field) beside `wide` on a tablet, under it on a phone."""
+    wide.col = {"xs": 12, "md": 8}
+    narrow.col = {"xs": 12, "md": 4}
+    return ft.ResponsiveRow([wide, narrow], vertical_alignment=ft.CrossAxisAlignment.CENTER)

@@ -65,6 +65,7 @@ async def build_dossiers(shell) -> ft.Control:
         "dossiers-search",
         ft.TextField(
             label=tr("dossiers.search"),
+            hint_text=tr("dossiers.search_hint"),
             prefix_icon=ft.Icons.SEARCH,
             text_size=18,
             on_change=searched,
@@ -88,7 +89,7 @@ async def build_dossiers(shell) -> ft.Control:
     first = DossierQuery()
     render(first, *await shell.run(shell.desk.find, first))
     screen = ft.Column(
-        [heading(tr("nav.dossiers")), search, filters, rows, pager],
+        [heading(tr("nav.dossiers")), ft.ResponsiveRow([search]), filters, rows, pager],
         scroll=ft.ScrollMode.AUTO,
         spacing=10,
     )

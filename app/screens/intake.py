@@ -101,6 +101,7 @@ class IntakeScreen:
             "procedure-search",
             ft.TextField(
                 label=tr("intake.search_procedure"),
+                hint_text=tr("intake.search_procedure_hint"),
                 value=self.state.search.query,
                 prefix_icon=ft.Icons.SEARCH,
                 autofocus=True,
@@ -109,7 +110,12 @@ class IntakeScreen:
             ),
         )
         self._show_results()
-        return [field, self._preapplication_row(), self.preapp_status, self.search_results]
+        return [
+            ft.ResponsiveRow([field]),  # the whole width: the hint is long
+            self._preapplication_row(),
+            self.preapp_status,
+            self.search_results,
+        ]
 
     def _preapplication_row(self) -> ft.Control:
         tr = self.tr

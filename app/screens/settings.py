@@ -14,7 +14,7 @@ from app.state.settings_form import (
     cancel_wipe,
     set_new_server_url,
 )
-from app.widgets import TOUCH_HEIGHT, big_button, error_text, heading, tagged
+from app.widgets import TOUCH_HEIGHT, big_button, error_text, heading, side_by_side, tagged
 from core.errors import SohoaError
 
 __all__ = ["build_settings"]
@@ -150,14 +150,12 @@ async def build_settings(shell) -> ft.Control:
             ),
             current_server,
             ft.Text(tr("settings.server_hint"), size=14),
-            ft.Row(
-                [ft.Container(tagged("settings-server-new", new_server), expand=True), move],
-            ),
+            side_by_side(tagged("settings-server-new", new_server), move),
             server_message,
             ft.Text(tr("settings.device", **device), size=16),
             ft.Text(tr("settings.officers"), size=17, weight=ft.FontWeight.BOLD),
             *[ft.Text(f"• {o.name}", size=16) for o in officers],
-            ft.Row([ft.Container(new_name, expand=True), ft.Container(new_pin, width=220)]),
+            side_by_side(new_name, new_pin),
             officer_message,
             big_button(
                 "officer-add",
