@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 import flet as ft
 
 from app.screens.corner_editor import open_corner_editor
+from app.screens.reuse_offers import ReuseOffersView
 from app.state.checklist import (
     ComponentPages,
     PageRef,
@@ -17,18 +17,14 @@ from app.state.checklist import (
     move_page,
     remove_page,
     replace_page,
-    reuse_pages,
 )
 from app.state.intake import Step
-from app.state.reuse import ReuseOffer, ReuseOffers, lookup_cccd
 from app.widgets import big_button, error_text, tagged
-from core.calendar import TIMEZONE
 from core.errors import SohoaError
 
 __all__ = ["ComponentsPanel"]
 
 UPLOAD_LINK_SECONDS = 600
-OFFERS_SHOWN = 3
 
 
 class ComponentsPanel:
@@ -43,15 +39,15 @@ class ComponentsPanel:
         # The photos the pages came from, by page sha256, while this intake is open: uploads
         # are deleted once processed, and the corner editor rescans from these bytes.
         self._photos: dict[str, bytes] = {}
-        self.offers = ReuseOffers()
-        self._asked: tuple[str, str] | None = None
+        self.reuse = ReuseOffersView(self)
 
     @property
     def checklist(self):
         """The checklist in the current intake state."""
         return self.screen.state.checklist
 
-    def _store(self, checklist) -> None:
+    def store(self, checklist) -> None:
+        """Keep the changed checklist in the intake state and redraw."""
         self.screen.set_state(replace(self.screen.state, checklist=checklist))
         self.screen.show()
 
@@ -79,7 +75,7 @@ class ComponentsPanel:
                             [
                                 ft.IconButton(
                                     ft.Icons.CHEVRON_LEFT,
-                                    on_click=lambda _: self._store(
+                                    on_click=lambda _: self.store(
                                         move_page(self.checklist, cid, index, -1)
                                     ),
                                 ),
@@ -90,7 +86,7 @@ class ComponentsPanel:
                                 *self._adjust_button(cid, index, page),
                                 ft.IconButton(
                                     ft.Icons.CHEVRON_RIGHT,
-                                    on_click=lambda _: self._store(
+                                    on_click=lambda _: self.store(
                                         move_page(self.checklist, cid, index, 1)
                                     ),
                                 ),
@@ -106,7 +102,7 @@ class ComponentsPanel:
     def _remove(self, component_id: str, index: int) -> None:
         page = self.checklist.item(component_id).pages[index]
         self._photos.pop(page.sha256, None)
-        self._store(remove_page(self.checklist, component_id, index))
+        self.store(remove_page(self.checklist, component_id, index))
 
     def _adjust_button(self, component_id: str, index: int, page: PageRef) -> list[ft.Control]:
         """The "adjust corners" button of a scanned page (a reused page has no photo)."""
@@ -131,12 +127,12 @@ class ComponentsPanel:
             pages = self.checklist.item(component_id).pages
             index = next(i for i, p in enumerate(pages) if p.sha256 == page.sha256)
             self._photos[new.sha256] = self._photos.pop(page.sha256)
-            self._store(replace_page(self.checklist, component_id, index, new))
+            self.store(replace_page(self.checklist, component_id, index, new))
 
         try:
             await open_corner_editor(self.screen.shell, self._photos[page.sha256], page, done)
         except SohoaError as exc:
-            self._fail(component_id, exc.message(self.screen.tr.language))
+            self.fail(component_id, exc.message(self.screen.tr.language))
 
     def _image(self, page) -> ft.Image:
         """The thumbnail control of `page`, made once so a redraw never resends its bytes."""
@@ -166,7 +162,7 @@ class ComponentsPanel:
                                 [self._thumb(item, i, p) for i, p in enumerate(item.pages)],
                                 wrap=True,
                             ),
-                            *self._reuse_rows(number, item),
+                            *self.reuse.rows(number, item),
                             *(
                                 [error_text(f"component-error-{number}", self.errors[cid])]
                                 if cid in self.errors
@@ -195,7 +191,7 @@ class ComponentsPanel:
     def controls(self) -> list[ft.Control]:
         """The cards of every component and the button to the review."""
         tr = self.screen.tr
-        self._offer_reuse()
+        self.reuse.ask()
         cards = [self._card(n, item) for n, item in enumerate(self.checklist.items, start=1)]
         return [
             ft.Text(tr("intake.components_hint"), size=15),
@@ -249,7 +245,7 @@ class ComponentsPanel:
         path = Path(self.screen.shell.backend.upload_dir) / match[1]
         if event.error:
             path.unlink(missing_ok=True)
-            self._fail(component_id, f"{match[0]}: {event.error}")
+            self.fail(component_id, f"{match[0]}: {event.error}")
         else:
             await self._process(component_id, path, match[0], keep=False)
         if not pending:
@@ -259,97 +255,28 @@ class ComponentsPanel:
 
     async def _process(self, component_id: str, path: Path, name: str, *, keep: bool) -> None:
         shell = self.screen.shell
-        self._set_busy(component_id, self.screen.tr("intake.processing", name=name))
+        self.set_busy(component_id, self.screen.tr("intake.processing", name=name))
         try:
             page, data = await shell.run(_scan, shell.desk, path, not keep)
         except SohoaError as exc:
-            self._fail(component_id, f"{name}: {exc.message(self.screen.tr.language)}")
+            self.fail(component_id, f"{name}: {exc.message(self.screen.tr.language)}")
             return
         finally:
             self.busy.pop(component_id, None)
         self._photos[page.sha256] = data
-        self._store(add_page(self.checklist, component_id, page))
+        self.store(add_page(self.checklist, component_id, page))
 
-    def _fail(self, component_id: str, text: str) -> None:
+    def fail(self, component_id: str, text: str) -> None:
+        """Show `text` as the error of a component's card."""
         self.errors[component_id] = text
         self.screen.render()
         self.screen.show()
 
-    def _set_busy(self, component_id: str, text: str) -> None:
+    def set_busy(self, component_id: str, text: str) -> None:
+        """Show a component's card as busy with `text`."""
         self.busy[component_id] = text
         self.screen.render()
         self.screen.show()
-
-    def _say(self, key: str, **values: object) -> str:
-        return self.screen.tr(f"reuse.{key}", **values)
-
-    def _offer_reuse(self) -> None:
-        """Ask the city once per applicant and procedure, only when online with a valid CCCD."""
-        shell, state = self.screen.shell, self.screen.state
-        cccd = lookup_cccd(state.applicant.values, shell.link.online)
-        if cccd is None or shell.desk is None or state.procedure is None:
-            return
-        asked = (cccd, state.procedure.code)
-        if asked != self._asked:
-            self._asked = asked
-            shell.page.run_task(self._look_up, cccd, state.procedure)
-
-    async def _look_up(self, cccd: str, procedure) -> None:
-        shell = self.screen.shell
-        try:
-            offers = await shell.run(shell.desk.city.reuse_offers, procedure, cccd)
-        except SohoaError:
-            return  # no offer is no loss: the officer scans as usual
-        if self._asked != (cccd, procedure.code):
-            return
-        self.offers = offers
-        if offers.by_component:  # redraw only for something to show: a redraw rebuilds buttons
-            self.screen.render()
-            self.screen.show()
-
-    def _reuse_rows(self, number: int, item: ComponentPages) -> list[ft.Control]:
-        if item.pages and all(p.reused for p in item.pages):
-            label = ft.Text(self._say("reused"), size=14, color=ft.Colors.GREEN_700)
-            return [tagged(f"reused-{number}", label)]
-        if self._asked is None or self.offers.cccd != self._asked[0]:
-            return []
-        offers = self.offers.for_component(item.component_id)[:OFFERS_SHOWN]
-        return [
-            ft.Row(
-                [
-                    ft.Text(self._offer_label(offer), size=14),
-                    big_button(
-                        f"reuse-{number}-{index}",
-                        self._say("use"),
-                        lambda _, c=item.component_id, o=offer: self.screen.shell.page.run_task(
-                            self._reuse, c, o
-                        ),
-                        icon=ft.Icons.CLOUD_DOWNLOAD,
-                        primary=False,
-                    ),
-                ],
-                wrap=True,
-            )
-            for index, offer in enumerate(offers)
-        ]
-
-    def _offer_label(self, offer: ReuseOffer) -> str:
-        day = datetime.fromtimestamp(offer.stored_at, TIMEZONE).strftime("%d/%m/%Y")
-        return self._say("offer", date=day, n=len(offer.pages))
-
-    async def _reuse(self, component_id: str, offer: ReuseOffer) -> None:
-        shell = self.screen.shell
-        cccd, procedure_code = self._asked or ("", "")
-        self.errors.pop(component_id, None)
-        self._set_busy(component_id, self._say("fetching"))
-        try:
-            pages = await shell.run(shell.desk.city.reuse, cccd, procedure_code, offer)
-        except SohoaError as exc:
-            self._fail(component_id, exc.message(self.screen.tr.language))
-            return
-        finally:
-            self.busy.pop(component_id, None)
-        self._store(reuse_pages(self.checklist, component_id, pages))
 
 
 def _scan(desk, path: Path, delete: bool) -> tuple[PageRef, bytes]:
