@@ -53,6 +53,7 @@ __all__ = [
     "default_calendar",
     "due_at",
     "is_working_day",
+    "local_text",
     "parse_calendar",
     "shipped_tables",
     "usable_calendar",
@@ -61,6 +62,13 @@ __all__ = [
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CUTOFF = time(15, 0)
 END_OF_DAY = time(17, 0)
+
+
+def local_text(moment: datetime) -> str:
+    """Return an aware `moment` as Vietnam's local time, written "HH:MM dd/mm/yyyy"."""
+    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
+
+
 CALENDAR_DIR = Path(__file__).resolve().parent.parent / "assets" / "calendar"
 OVERRIDE_KINDS = ("off", "work")
 _COLUMNS = ("date", "kind", "note_vi", "note_en")

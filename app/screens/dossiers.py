@@ -19,7 +19,7 @@ from app.state.dossiers import (
 )
 from app.state.timeline import event_subtitle
 from app.widgets import TOUCH_HEIGHT, big_button, heading, tagged
-from core.calendar import TIMEZONE
+from core.calendar import local_text
 from core.errors import SohoaError
 from core.lifecycle import FORM_TITLES
 
@@ -159,9 +159,7 @@ async def build_dossier(shell) -> ft.Control:
                 ft.Text(f"{tr('dossier.status')}: {tr('status.' + state.status)}", size=17),
             ),
             ft.Text(f"{state.procedure_code} · {state.applicant.get('name', '')}", size=17),
-            ft.Text(
-                f"{tr('dossier.due')}: {state.due_at.astimezone(TIMEZONE):%H:%M %d/%m/%Y}", size=17
-            ),
+            ft.Text(f"{tr('dossier.due')}: {local_text(state.due_at)}", size=17),
             *_section(tr("dossier.conflicts", n=len(state.conflicts)), conflicts),
             *_section(
                 tr("dossier.actions"),

@@ -8,7 +8,7 @@ import flet as ft
 
 from app.state.home import link_text
 from app.widgets import big_button, heading, tagged
-from core.calendar import TIMEZONE
+from core.calendar import TIMEZONE, local_text
 
 __all__ = ["build_home", "dossier_tile"]
 
@@ -35,7 +35,7 @@ def _figure(identifier: str, label: str, value: int, color: str) -> ft.Control:
 
 def dossier_tile(shell, summary) -> ft.Control:
     """One dossier as a list line (code, applicant, due date); tapping opens its detail."""
-    due = summary.due_at.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
+    due = local_text(summary.due_at)
     return tagged(
         f"dossier-{summary.code}",
         ft.ListTile(

@@ -21,6 +21,7 @@ from app.state.intake import (
 )
 from app.state.procedure import open_bundle, search_procedures
 from app.widgets import big_button, error_text, heading, tagged
+from core.calendar import local_text
 from core.errors import SohoaError
 
 __all__ = ["build_intake"]
@@ -316,7 +317,7 @@ class IntakeScreen:
 
 
 def _when(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")
+    return local_text(datetime.fromisoformat(iso))
 
 
 async def build_intake(shell) -> ft.Control:

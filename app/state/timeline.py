@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from core.calendar import TIMEZONE
+from core.calendar import local_text
 from core.events import Event, EventType
 from core.units import unit_name
 
-__all__ = ["event_subtitle", "local_time"]
-
-
-def local_time(wall_ms: int) -> str:
-    """Return a wall-clock reading as Vietnam's local "HH:MM dd/mm/yyyy"."""
-    return datetime.fromtimestamp(wall_ms / 1000, TIMEZONE).strftime("%H:%M %d/%m/%Y")
+__all__ = ["event_subtitle"]
 
 
 def event_subtitle(event: Event, wall_ms: int) -> str:
@@ -22,7 +17,7 @@ def event_subtitle(event: Event, wall_ms: int) -> str:
     if event.type is EventType.HANDED_OVER:
         # "»", not an arrow: the app's bundled font has no arrows.
         where += f" » {unit_name(event.payload['to_unit'])}"
-    parts = [local_time(wall_ms), where]
+    parts = [local_text(datetime.fromtimestamp(wall_ms / 1000, UTC)), where]
     said = event.payload.get("reason") or event.payload.get("note")
     if said:
         parts.append(said)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from app.state.timeline import event_subtitle, local_time
+from app.state.timeline import event_subtitle
 from core.calendar import TIMEZONE
 from core.clock import HybridClock
 from core.events import EventType, make_event
@@ -36,8 +36,3 @@ def test_a_stop_shows_its_reason_and_an_unknown_unit_its_code():
     payload = {"reason": "Công dân rút hồ sơ"}
     line = event_subtitle(event(EventType.STOPPED, payload, unit_code="99999"), WALL_MS)
     assert line == "19:32 27/11/2026 · 99999 · Công dân rút hồ sơ"
-
-
-def test_local_time_is_vietnams_whatever_the_machines_zone():
-    midnight_utc = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp() * 1000)
-    assert local_time(midnight_utc) == "07:00 01/01/2026"

@@ -14,6 +14,7 @@ from core.calendar import (
     add_working_days,
     due_at,
     is_working_day,
+    local_text,
 )
 from core.catalogue import catalogue_at
 
@@ -211,3 +212,8 @@ def test_adding_n_working_days_passes_exactly_n_working_days(day, count):
     between = [day + timedelta(days=i) for i in range(1, (result - day).days + 1)]
     assert sum(CALENDAR.is_working_day(d) for d in between) == count
     assert CALENDAR.is_working_day(result)
+
+
+def test_local_text_is_vietnams_time_whatever_the_zone_given():
+    assert local_text(datetime(2026, 1, 1, tzinfo=UTC)) == "07:00 01/01/2026"
+    assert local_text(datetime(2026, 1, 1, 7, tzinfo=TIMEZONE)) == "07:00 01/01/2026"
