@@ -267,6 +267,12 @@ def failed(request: pytest.FixtureRequest) -> bool:
     return report is not None and report.failed
 
 
+def print_log_if_failed(request: pytest.FixtureRequest, log: Path) -> None:
+    """Print the end of the app's own log with a failing test's report."""
+    if failed(request):
+        print(f"--- {log} ---\n" + log.read_text(errors="replace")[-4000:])
+
+
 def tab(browser, request: pytest.FixtureRequest, width: int, height: int) -> Iterator[Driver]:
     """A fresh tab of `width`×`height`; a failing test leaves a screenshot named after it."""
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -376,8 +382,7 @@ def linked_device(tmp_path: Path, city, request) -> Iterator[LinkedDevice]:
     finally:
         stop(process)
         proxy.stop()
-        if failed(request):  # the app's own log, shown with the failure
-            print((tmp_path / "app.log").read_text(errors="replace")[-4000:])
+        print_log_if_failed(request, tmp_path / "app.log")
 
 
 @dataclass
@@ -412,10 +417,11 @@ def sohoa_run(tmp_path: Path) -> Iterator[DemoRun]:
 
 
 @pytest.fixture
-def fresh_device(tmp_path: Path, city) -> Iterator[tuple[str, object]]:
+def fresh_device(tmp_path: Path, city, request) -> Iterator[tuple[str, object]]:
     """The app served for a device that was never enrolled; yields its URL and the city."""
     process, url = serve_app(tmp_path / "device", city.base_url, tmp_path)
     try:
         yield url, city
     finally:
         stop(process)
+        print_log_if_failed(request, tmp_path / "app.log")
