@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime
 
 import flet as ft
 
 from app.screens.applicant import ApplicantPanel
 from app.screens.capture import ComponentsPanel
+from app.screens.procedure_step import ProcedurePanel
 from app.state.intake import (
     IntakeState,
     Step,
-    choose_procedure,
     go_to,
     mark_received,
     review,
-    take_over,
 )
-from app.state.procedure import open_bundle, search_procedures
 from app.widgets import big_button, error_text, heading, tagged
 from core.calendar import local_text
 from core.errors import SohoaError
@@ -47,10 +44,7 @@ class IntakeScreen:
         )
         self.applicant = ApplicantPanel(self)
         self.components = ComponentsPanel(self)
-        self.search_results = ft.Column(spacing=4)
-        # One tile per procedure or bundle, reused while the officer types: unchanged results
-        # cost the browser nothing.
-        self._tiles: dict[str, ft.Control] = {}
+        self.procedure = ProcedurePanel(self)
         self.receive_button: ft.Control | None = None
 
     def control(self) -> ft.Control:
@@ -86,133 +80,13 @@ class IntakeScreen:
             chip.selected = step == self.state.step
             chip.disabled = self.state.receipt is not None
         builders = {
-            Step.procedure: self._procedure_step,
+            Step.procedure: self.procedure.controls,
             Step.applicant: self.applicant.controls,
             Step.components: self.components.controls,
             Step.review: self._review_step,
             Step.received: self._received_step,
         }
         self.body.controls = builders[self.state.step]()
-
-    # -- procedure ---------------------------------------------------------------------------
-
-    def _procedure_step(self) -> list[ft.Control]:
-        tr = self.tr
-        field = tagged(
-            "procedure-search",
-            ft.TextField(
-                label=tr("intake.search_procedure"),
-                hint_text=tr("intake.search_procedure_hint"),
-                value=self.state.search.query,
-                prefix_icon=ft.Icons.SEARCH,
-                autofocus=True,
-                on_change=self._search,
-                text_size=18,
-            ),
-        )
-        self._show_results()
-        return [
-            ft.ResponsiveRow([field]),  # the whole width: the hint is long
-            self._preapplication_row(),
-            self.preapp_status,
-            self.search_results,
-        ]
-
-    def _preapplication_row(self) -> ft.Control:
-        tr = self.tr
-        self.preapp_code = ft.TextField(
-            label=tr("intake.preapp_code"),
-            on_submit=self._fetch_preapplication,
-            text_size=18,
-            width=360,
-        )
-        self.preapp_status = ft.Column(spacing=4)
-        return ft.Row(
-            [
-                tagged("preapp-code", self.preapp_code),
-                big_button(
-                    "preapp-fetch",
-                    tr("intake.preapp_fetch"),
-                    self._fetch_preapplication,
-                    icon=ft.Icons.CLOUD_DOWNLOAD,
-                    primary=False,
-                ),
-            ],
-            wrap=True,
-        )
-
-    async def _fetch_preapplication(self, _: ft.Event) -> None:
-        """Take over the typed pre-application; an error under the field changes nothing else."""
-        typed = self.preapp_code.value or ""
-        self.preapp_status.controls = [
-            ft.Row(
-                [ft.ProgressRing(width=20, height=20), ft.Text(self.tr("intake.preapp_fetching"))]
-            )
-        ]
-        self.preapp_status.update()
-        try:
-            taken = await self.shell.run(self.shell.desk.city.take_over, typed)
-        except SohoaError as exc:
-            self.preapp_status.controls = [
-                error_text("preapp-error", exc.message(self.tr.language))
-            ]
-            self.preapp_status.update()
-            return
-        self.set_state(take_over(self.state, taken))
-        self.show()
-
-    def _search(self, event: ft.Event) -> None:
-        search = search_procedures(self.catalogue, event.control.value)
-        self.state = replace(self.state, search=search)
-        self._show_results()
-        self.search_results.update()
-
-    def _show_results(self) -> None:
-        search = self.state.search
-        tiles = [self._procedure_tile(p) for p in search.results]
-        tiles += [self._bundle_tile(b) for b in search.bundles]
-        if search.query and not tiles:
-            tiles.append(ft.Text(self.tr("intake.no_procedure")))
-        self.search_results.controls = tiles
-
-    def _procedure_tile(self, procedure: object) -> ft.Control:
-        key = f"procedure-{procedure.code}"
-        if key not in self._tiles:
-            facts = self.shell.backend.procedure_facts(procedure, self.tr)
-            self._tiles[key] = tagged(
-                key,
-                ft.ListTile(
-                    title=ft.Text(f"{procedure.name}", size=17),
-                    subtitle=ft.Text(f"{procedure.code} · {facts}"),
-                    leading=ft.Icon(ft.Icons.ASSIGNMENT),
-                    on_click=lambda _: self._choose(procedure),
-                ),
-            )
-        return self._tiles[key]
-
-    def _bundle_tile(self, bundle: object) -> ft.Control:
-        key = f"bundle-{bundle.code}"
-        if key not in self._tiles:
-            self._tiles[key] = tagged(
-                key,
-                ft.ListTile(
-                    title=ft.Text(self.tr("intake.bundle", name=bundle.name), size=17),
-                    subtitle=ft.Text(" + ".join(bundle.procedures)),
-                    leading=ft.Icon(ft.Icons.LAYERS),
-                    on_click=lambda _: self._open_bundle(bundle),
-                ),
-            )
-        return self._tiles[key]
-
-    def _open_bundle(self, bundle: object) -> None:
-        search = open_bundle(self.catalogue, self.state.search, bundle)
-        self.state = replace(self.state, search=search)
-        self._show_results()
-        self.search_results.update()
-
-    def _choose(self, procedure: object) -> None:
-        self.set_state(choose_procedure(self.state, procedure))
-        self.show()
 
     # -- review and receipt ------------------------------------------------------------------
 
