@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -33,6 +34,10 @@ def serve_app(
     from app.main import main, use_backend
     from core.settings import Settings, load_settings
 
+    # Warnings and errors (Flet's web server included) go to the console and the service log.
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = load_settings(settings_path) if settings_path.exists() else Settings()
     backend = Backend(data_dir, settings)
     use_backend(backend)

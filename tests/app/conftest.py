@@ -161,6 +161,9 @@ class Driver:
     def __init__(self, page, shots: Path):
         self.page = page
         self.shots = shots
+        # What the Flet client said (errors, websocket drops), shown when a test fails.
+        self.console: list[str] = []
+        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
 
     def open(self, url: str, timeout: float = 60) -> float:
         """Load the app and turn semantics on; return seconds until widgets are reachable."""
@@ -227,6 +230,33 @@ class Driver:
             return
         raise AssertionError(f"{button} stayed off after {attempts} tries")
 
+    def fill_until(
+        self,
+        identifier: str,
+        text: str,
+        *,
+        shows: str | None = None,
+        hides: str | None = None,
+        attempts: int = 5,
+    ) -> None:
+        """Type `text` into a field until the app answers: the element tagged `shows` appears,
+        or the text `hides` goes.
+
+        Text typed into a Flutter field can miss the app (the field drawn again as it got
+        focus), so it is typed again rather than waited on for the whole timeout.
+        """
+        for _ in range(attempts):
+            self.fill(identifier, text)
+            try:
+                if shows is not None:
+                    expect(self.node(shows)).to_be_attached(timeout=6000)
+                if hides is not None:
+                    expect(self.page.get_by_text(hides)).to_have_count(0, timeout=6000)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{identifier}: the app never answered {text!r}")
+
     def unlock(self, pin: str) -> None:
         """Type the PIN and tap unlock."""
         self.submit_when_on("unlock-submit", {"pin-field": pin})
@@ -255,9 +285,17 @@ class Driver:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call):
-    """Keep each phase's report on the test, so fixtures can tell that it failed."""
+    """Keep each phase's report on the test; a failing browser test leaves its screen and the
+    browser console, taken before the fixtures stop the app."""
     report = yield
     setattr(item, f"report_{report.when}", report)
+    driver = getattr(item, "funcargs", {}).get("driver") or getattr(item, "funcargs", {}).get(
+        "phone_driver"
+    )
+    if report.when == "call" and report.failed and driver is not None:
+        with contextlib.suppress(PlaywrightError):
+            driver.shot(f"FAILED-{item.name}")
+        report.sections.append(("browser console", "\n".join(driver.console[-40:])))
     return report
 
 
@@ -273,27 +311,23 @@ def print_log_if_failed(request: pytest.FixtureRequest, log: Path) -> None:
         print(f"--- {log} ---\n" + log.read_text(errors="replace")[-4000:])
 
 
-def tab(browser, request: pytest.FixtureRequest, width: int, height: int) -> Iterator[Driver]:
-    """A fresh tab of `width`×`height`; a failing test leaves a screenshot named after it."""
+def tab(browser, width: int, height: int) -> Iterator[Driver]:
+    """A fresh tab of `width`×`height`."""
     context = browser.new_context(viewport={"width": width, "height": height})
-    driver = Driver(context.new_page(), ARTIFACTS)
-    yield driver
-    if failed(request):
-        with contextlib.suppress(PlaywrightError):
-            driver.shot(f"FAILED-{request.node.name}")
+    yield Driver(context.new_page(), ARTIFACTS)
     context.close()
 
 
 @pytest.fixture
-def driver(browser, request) -> Iterator[Driver]:
+def driver(browser) -> Iterator[Driver]:
     """A fresh tab at tablet size (1280×800)."""
-    yield from tab(browser, request, 1280, 800)
+    yield from tab(browser, 1280, 800)
 
 
 @pytest.fixture
-def phone_driver(browser, request) -> Iterator[Driver]:
+def phone_driver(browser) -> Iterator[Driver]:
     """A fresh tab at phone size (412×915)."""
-    yield from tab(browser, request, 412, 915)
+    yield from tab(browser, 412, 915)
 
 
 def serve_app(data_dir: Path, server_url: str, tmp_path: Path) -> tuple[subprocess.Popen, str]:
@@ -309,7 +343,12 @@ def serve_app(data_dir: Path, server_url: str, tmp_path: Path) -> tuple[subproce
     command += ["--data-dir", str(data_dir), "--settings", str(settings)]
     log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        # A crash in C code (Pillow, zbar, SQLite) still leaves a traceback in the log.
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     url = f"http://127.0.0.1:{port}/"
     wait_for_http(url, process)
@@ -317,7 +356,10 @@ def serve_app(data_dir: Path, server_url: str, tmp_path: Path) -> tuple[subproce
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a process this test started, by its id."""
+    """Stop a process this test started, by its id; say so if it had died on its own."""
+    if process.poll() is not None:
+        print(f"--- {' '.join(map(str, process.args[:4]))} had exited with {process.returncode}")
+        return
     process.terminate()
     try:
         process.wait(timeout=10)

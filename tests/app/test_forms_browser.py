@@ -31,7 +31,7 @@ def test_hand_over_by_unit_name_then_stop_with_a_reason(driver, linked_device, p
     driver.click(f"dossier-{code}")
     driver.click("action-processing_started")
     driver.click("lifecycle-handed_over")
-    driver.fill("lifecycle-unit", "le chan")  # typed without diacritics
+    driver.fill_until("lifecycle-unit", "le chan", shows="lifecycle-unit-11383")  # no accents
     driver.click("lifecycle-unit-11383")
     driver.shot("10-hand-over")
     driver.click("lifecycle-record")
@@ -41,7 +41,8 @@ def test_hand_over_by_unit_name_then_stop_with_a_reason(driver, linked_device, p
     driver.click("lifecycle-record")
     driver.see("Ghi rõ lý do (ít nhất 5 ký tự)")
     driver.shot("11-stop-reason-error")
-    driver.fill("lifecycle-reason", "Công dân rút hồ sơ")
+    # Typing clears the field's error: once it is gone, the app has the new reason.
+    driver.fill_until("lifecycle-reason", "Công dân rút hồ sơ", hides="Ghi rõ lý do (ít nhất")
     driver.click("lifecycle-record")
     driver.wait("dossier-form-05")
     driver.see("Trạng thái: Dừng giải quyết")

@@ -22,7 +22,7 @@ def unlock(driver, device) -> None:
 def receive_birth_registration(driver, device, photos, prefix: str) -> str:
     """Receive a birth registration with one photo per mandatory component; return the code."""
     driver.click("home-new-dossier")
-    driver.fill("procedure-search", "dang ky khai sinh")
+    driver.fill_until("procedure-search", "dang ky khai sinh", shows="procedure-1.001193")
     driver.click("procedure-1.001193")
     driver.fill("applicant-cccd", "0310900001ab")
     driver.see("CCCD chỉ gồm chữ số")
