@@ -32,7 +32,10 @@ class ApplicantPanel:
         self.choices: dict[str, dict[str, ft.Button]] = {}
         # Kept here, not only in the widget, so a redraw of the step keeps what was pasted.
         self.qr_text = ""
-        self.qr_note = ft.Text("", color=ft.Colors.GREEN_800, visible=False)
+        self.qr_note = ft.Text("", color=ft.Colors.GREEN_800)
+        # Hidden on its tag, not on the text: Flet refuses a tag around a hidden control.
+        self.qr_note_tag = tagged("applicant-chipqr-filled", self.qr_note)
+        self.qr_note_tag.visible = False
         self.gender_error = ft.Text("", color=ft.Colors.RED_700)
 
     @property
@@ -112,7 +115,7 @@ class ApplicantPanel:
         filled = "cccd" not in self.form.errors
         name = self.form.values.get("name", "")
         self.qr_note.value = self.screen.tr("applicant.filled_from_qr", name=name)
-        self.qr_note.visible = filled
+        self.qr_note_tag.visible = filled
         self.screen.show()
 
     async def _paste_qr(self, _: ft.Event) -> None:
@@ -166,7 +169,7 @@ class ApplicantPanel:
                 ],
                 wrap=True,
             ),
-            tagged("applicant-chipqr-filled", self.qr_note),
+            self.qr_note_tag,
             self._text("cccd"),
             self._text("name"),
             ft.Row(

@@ -235,18 +235,21 @@ class Driver:
         identifier: str,
         text: str,
         *,
+        then: str | None = None,
         shows: str | None = None,
         hides: str | None = None,
         attempts: int = 5,
     ) -> None:
-        """Type `text` into a field until the app answers: the element tagged `shows` appears,
-        or the text `hides` goes.
+        """Type `text` into a field (and tap `then`) until the app answers: the element tagged
+        `shows` appears, or the text `hides` goes.
 
         Text typed into a Flutter field can miss the app (the field drawn again as it got
         focus), so it is typed again rather than waited on for the whole timeout.
         """
         for _ in range(attempts):
             self.fill(identifier, text)
+            if then is not None:
+                self.click(then)
             try:
                 if shows is not None:
                     expect(self.node(shows)).to_be_attached(timeout=6000)
@@ -275,6 +278,17 @@ class Driver:
         with self.page.expect_file_chooser(timeout=30000) as chooser:
             self.click(identifier)
         chooser.value.set_files([str(f) for f in files])
+
+    def no_refused_controls(self) -> None:
+        """Fail if Flet drew a control it refused: a red box ("Semantics.content must be …")
+        that is not in the semantics tree, so it is looked for in the picture."""
+        picture = Image.open(io.BytesIO(self.page.screenshot())).convert("RGB")
+        red = sum(
+            count
+            for count, (r, g, b) in picture.getcolors(picture.width * picture.height)
+            if abs(r - 244) < 16 and abs(g - 67) < 16 and abs(b - 54) < 16
+        )
+        assert red < 400, f"a refused control's red box ({red} red pixels)"
 
     def shot(self, name: str) -> None:
         """Save a screenshot as test-artifacts/app/<name>.png."""

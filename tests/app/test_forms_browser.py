@@ -17,8 +17,12 @@ def test_hand_over_by_unit_name_then_stop_with_a_reason(driver, linked_device, p
     driver.click("home-new-dossier")
     driver.fill("procedure-search", "1.001193")
     driver.click("procedure-1.001193")
-    driver.fill("applicant-chipqr", linked_device.chip_qr)
-    driver.click("applicant-chipqr-fill")
+    driver.fill_until(
+        "applicant-chipqr",
+        linked_device.chip_qr,
+        then="applicant-chipqr-fill",
+        shows="applicant-chipqr-filled",
+    )
     driver.click("applicant-next")
     driver.upload("pick-1", [photos["form1"]])
     driver.wait("page-to_khai_khai_sinh-0", 60)

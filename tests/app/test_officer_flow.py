@@ -26,8 +26,14 @@ def receive_birth_registration(driver, device, photos, prefix: str) -> str:
     driver.click("procedure-1.001193")
     driver.fill("applicant-cccd", "0310900001ab")
     driver.see("CCCD chỉ gồm chữ số")
-    driver.fill("applicant-chipqr", device.chip_qr)
-    driver.click("applicant-chipqr-fill")
+    driver.click("applicant-chipqr-fill")  # nothing pasted yet: an error, not a red box
+    driver.no_refused_controls()
+    driver.fill_until(
+        "applicant-chipqr",
+        device.chip_qr,
+        then="applicant-chipqr-fill",
+        shows="applicant-chipqr-filled",
+    )
     driver.fill("applicant-phone", "0912345678")
     driver.shot(f"{prefix}-applicant")
     driver.click("applicant-next")
@@ -89,8 +95,12 @@ def test_bad_files_show_an_error_next_to_the_component_and_keep_the_form(
     driver.click("home-new-dossier")
     driver.fill("procedure-search", "1.001193")
     driver.click("procedure-1.001193")
-    driver.fill("applicant-chipqr", linked_device.chip_qr)
-    driver.click("applicant-chipqr-fill")
+    driver.fill_until(
+        "applicant-chipqr",
+        linked_device.chip_qr,
+        then="applicant-chipqr-fill",
+        shows="applicant-chipqr-filled",
+    )
     driver.click("applicant-next")
     driver.upload("pick-1", [photos["text"]])
     assert "notes.txt" in driver.text("component-error-1")
