@@ -260,6 +260,23 @@ class Driver:
                 continue
         raise AssertionError(f"{identifier}: the app never answered {text!r}")
 
+    def click_until(self, identifier: str, shows: str, attempts: int = 5) -> None:
+        """Tap `identifier` until the element tagged `shows` appears.
+
+        A tap can land while Flutter draws the screen again and be lost; it is tapped again,
+        unless the button has already gone (the tap worked and the answer is on its way).
+        """
+        for _ in range(attempts):
+            if self.node(identifier).count():
+                with contextlib.suppress(PlaywrightError):
+                    self.click(identifier, timeout=5)
+            try:
+                expect(self.node(shows)).to_be_attached(timeout=6000)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"tapping {identifier} never showed {shows}")
+
     def unlock(self, pin: str) -> None:
         """Type the PIN and tap unlock."""
         self.submit_when_on("unlock-submit", {"pin-field": pin})

@@ -23,7 +23,7 @@ def test_hand_over_by_unit_name_then_stop_with_a_reason(driver, linked_device, p
         then="applicant-chipqr-fill",
         shows="applicant-chipqr-filled",
     )
-    driver.click("applicant-next")
+    driver.click_until("applicant-next", shows="pick-1")
     driver.upload("pick-1", [photos["form1"]])
     driver.wait("page-to_khai_khai_sinh-0", 60)
     driver.upload("pick-2", [photos["form2"]])

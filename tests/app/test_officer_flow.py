@@ -36,7 +36,7 @@ def receive_birth_registration(driver, device, photos, prefix: str) -> str:
     )
     driver.fill("applicant-phone", "0912345678")
     driver.shot(f"{prefix}-applicant")
-    driver.click("applicant-next")
+    driver.click_until("applicant-next", shows="pick-1")
     driver.upload("pick-1", [photos["form1"]])
     driver.wait("page-to_khai_khai_sinh-0", 60)
     driver.click("components-next")
@@ -101,7 +101,7 @@ def test_bad_files_show_an_error_next_to_the_component_and_keep_the_form(
         then="applicant-chipqr-fill",
         shows="applicant-chipqr-filled",
     )
-    driver.click("applicant-next")
+    driver.click_until("applicant-next", shows="pick-1")
     driver.upload("pick-1", [photos["text"]])
     assert "notes.txt" in driver.text("component-error-1")
     driver.upload("pick-2", [photos["huge"]])

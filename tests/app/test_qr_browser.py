@@ -44,7 +44,7 @@ def test_qr_photos_enrol_the_device_and_fill_the_applicant(
     driver.click("return_method-post")
     driver.wait("applicant-return_address")  # the postal address field comes with the choice
     driver.click("return_method-counter")
-    driver.click("applicant-next")
+    driver.click_until("applicant-next", shows="components-next")
     driver.click("components-next")
     # Field values are not in the semantics tree; the review step shows them as text.
     driver.see("Người nộp: Trần Thị Bích")
