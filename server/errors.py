@@ -44,6 +44,7 @@ DOMAIN_STATUS = {
     "WireFormatError": 422,
     "CatalogueError": 422,
     "CalendarError": 422,
+    "BadPeriod": 422,
     "UnknownProcedure": 422,
     "IdentityError": 422,
     "UnknownUnit": 422,

@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from core.dossier import fold
 from core.dossier_state import VIETNAM, DossierState
+from core.errors import SohoaError
 from core.events import Event
 from core.figures import Figures, index766
 from core.lifecycle import Status
@@ -53,12 +54,25 @@ _UPDATE_SUMMARY = (
 )
 
 
+class BadPeriod(SohoaError):
+    """A period that ends before it starts."""
+
+    code = "bad_period"
+
+
 @dataclass(frozen=True)
 class Period:
-    """Whole days from `start` to `end`, both included, in Vietnam's time."""
+    """Whole days from `start` to `end`, both included, in Vietnam's time.
+
+    :raises BadPeriod: `end` comes before `start`
+    """
 
     start: date
     end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise BadPeriod("Ngày kết thúc trước ngày bắt đầu", "The period ends before it starts")
 
     @property
     def begins(self) -> datetime:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from core.figures import RATES, Figures
 from server.console.errors import ConsoleError
-from server.figures import Period, figures_by_unit
+from server.figures import BadPeriod, Period, figures_by_unit
 
 __all__ = [
     "CITY",
@@ -37,18 +37,15 @@ def parse_period(start: str, end: str) -> Period:
     :raises ConsoleError: a date is malformed, or the period ends before it starts
     """
     try:
-        period = Period(date.fromisoformat(start.strip()), date.fromisoformat(end.strip()))
+        first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
     except ValueError as exc:
         raise ConsoleError(
             "Ngày phải có dạng YYYY-MM-DD", "Dates must look like YYYY-MM-DD", code="bad_period"
         ) from exc
-    if period.end < period.start:
-        raise ConsoleError(
-            "Ngày kết thúc trước ngày bắt đầu",
-            "The period ends before it starts",
-            code="bad_period",
-        )
-    return period
+    try:
+        return Period(first, last)
+    except BadPeriod as exc:  # shown like every other console error
+        raise ConsoleError(exc.message_vi, exc.message_en, code=exc.code) from exc
 
 
 @dataclass(frozen=True)
